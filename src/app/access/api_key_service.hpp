@@ -1,0 +1,38 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "store/access/api_key_repository.hpp"
+#include "store/database.hpp"
+
+namespace andel::app {
+
+// Roles a machine key may carry. People's roles arrive with the identity issue.
+inline constexpr const char* kRoleBackOffice = "backoffice";
+inline constexpr const char* kRoleTill = "till";
+
+struct IssuedKey {
+    std::string key_id;
+    std::string token;  // "andel_<key_id>_<secret>": shown once, never stored
+};
+
+// API keys for the back office and tills (DESIGN.md "HTTP conventions"). The secret has 256 bits from
+// libsodium; only its SHA-256 is stored (a slow hash adds nothing to a random 256-bit secret), and it is
+// compared in constant time.
+class ApiKeyService {
+  public:
+    ApiKeyService(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+    core::Result<IssuedKey> Issue(const std::string& role, const std::string& name,
+                                  const std::optional<std::string>& store_code);
+    // The key for a presented token, or nullopt when unknown, revoked or wrong.
+    std::optional<store::ApiKeyRecord> Verify(const std::string& token);
+    bool Revoke(const std::string& key_id);
+
+  private:
+    store::Database& db_;
+    const core::Clock& clock_;
+};
+
+}  // namespace andel::app

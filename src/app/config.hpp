@@ -1,0 +1,65 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/market.hpp"
+#include "core/result.hpp"
+
+namespace andel::app {
+
+// [server] of andel.toml: the HTTP server's address and its limits (STYLE.md: a bound on everything).
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    uint16_t port = 8080;
+    int threads = 4;
+    size_t max_header_bytes = 16 * 1024;
+    size_t max_body_bytes = 1024 * 1024;
+    int read_timeout_ms = 30'000;
+    int idle_timeout_ms = 60'000;
+    int write_timeout_ms = 30'000;
+    size_t max_connections = 1024;
+};
+
+// The deployment's configuration: config/andel.toml, the enabled markets' config/markets/<code>.toml, and the
+// ANDEL_* environment overrides.
+struct Config {
+    ServerConfig server;
+    std::string database_url;                          // "sqlite:<path>" or "postgresql://..."
+    std::string national_id_key;                       // HMAC key for personal identity numbers; secret
+    std::string log_level;                             // trace, debug, info, warn, error, critical, off
+    std::string log_format;                            // json, text
+    std::map<std::string, core::MarketRules> markets;  // by code, e.g. "se"
+    std::string config_dir;
+};
+
+// Looks up an environment variable; injected so that tests never touch the real environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The process environment (std::getenv), for main.
+EnvLookup ProcessEnvironment();
+
+// Loads <dir>/andel.toml and <dir>/markets/<code>.toml for each market it enables, then applies the
+// environment overrides ANDEL_SERVER_ADDRESS, ANDEL_SERVER_PORT, ANDEL_SERVER_THREADS, ANDEL_DATABASE_URL,
+// ANDEL_SECURITY_NATIONAL_ID_KEY and ANDEL_LOG_LEVEL. On failure the Error (kInvalid) lists every problem
+// found, one per line, each naming the file (or variable), the key and the problem, e.g.
+//   config/markets/se.toml: households.max_participants: must be between 0 and 100 (got -1)
+// Missing files, TOML syntax errors (with line and column), missing keys, wrong types, unknown keys and
+// invalid values are all refused.
+core::Result<Config> LoadConfig(const std::string& dir, const EnvLookup& getenv);
+
+// Checks the values of one market's rules, as read or as built in code: ranges, formats, and the rules'
+// consistency (e.g. R_HH_2 participant age <= owner age, R_BON_7 dividend_own_bp >= dividend_min_bp,
+// R_BON_3 ladder bands strictly increasing). Each problem names `file` and the TOML key. Time zones must be
+// files under `zoneinfo_dir`.
+std::vector<std::string> ValidateMarketRules(const core::MarketRules& rules, const std::string& file,
+                                             const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
+
+// The TOML name of a reward kind: "bonus_money", "bonus_and_dividend", "points".
+const char* RewardKindName(core::RewardKind kind);
+
+}  // namespace andel::app

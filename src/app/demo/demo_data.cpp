@@ -1,0 +1,82 @@
+#include "app/crypto.hpp"
+#include "app/demo/generator.hpp"
+#include "app/membership/membership_service.hpp"
+#include "store/access/api_key_repository.hpp"
+#include "store/membership/membership_repository.hpp"
+
+namespace andel::app {
+namespace {
+
+void DemoKey(store::Connection& c, const std::string& token, const std::string& role,
+             std::optional<int64_t> store_id, const std::string& name, int64_t now) {
+    store::ApiKeyRecord k;
+    k.key_id = token.substr(6, 16);
+    k.secret_hash = Sha256Hex(token.substr(23));
+    k.role = role;
+    k.store_id = store_id;
+    k.name = name;
+    k.created_at = now;
+    store::ApiKeyRepository(c).Insert(k);
+}
+
+}  // namespace
+
+void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+              const std::string& national_id_key, const core::Clock& clock) {
+    {
+        auto c = db.Read();
+        if (store::MembershipRepository(*c).FindMemberByNumber(kDemoMemberNumber)) return;
+    }
+    int64_t now = core::ToMillis(clock.Now());
+    EnsureReferenceData(db, markets, now);
+
+    MembershipService membership(db, clock, markets, national_id_key);
+    for (const auto& [code, rules] : markets) {
+        auto r = membership.PublishTerms(
+            {0, code, "2026-1", "Medlemsvilkår / member terms, version 2026-1", true, 0});
+        if (!r && r.error().code != core::ErrorCode::kConflict) throw std::runtime_error(r.error().detail);
+    }
+
+    if (markets.contains("dk")) {
+        // R_MEM_10: the demo member, with fictional data, in a household of three.
+        RegisterInput demo;
+        demo.market = "dk";
+        demo.national_id = "0101801234";
+        demo.first_name = "Demo";
+        demo.last_name = "Andelsen";
+        demo.contact = {std::string("demo@example.org"), std::string("+4520000000"), "Demovej 1", "5000",
+                        "Odense"};
+        demo.home_store_code = "dk-odense-1";
+        demo.share_paid_minor = markets.at("dk").share_minor;
+        demo.terms_version = "2026-1";
+        demo.is_demo = true;
+        demo.member_number = kDemoMemberNumber;
+        auto r = membership.Register(demo, "demo");
+        if (!r) throw std::runtime_error("demo member: " + r.error().detail);
+        const char* names[][2] = {{"0202821234", "Dorthe"}, {"0303081234", "Dennis"}};
+        for (const auto& [nid, first] : names) {
+            RegisterInput p;
+            p.national_id = nid;
+            p.first_name = first;
+            p.last_name = "Andelsen";
+            p.contact = {std::nullopt, std::nullopt, "Demovej 1", "5000", "Odense"};
+            auto added = membership.AddParticipant(kDemoMemberNumber, {std::nullopt, p}, "demo");
+            if (!added) throw std::runtime_error("demo household: " + added.error().detail);
+        }
+    }
+
+    GenerateOptions options;
+    options.members = 1000;
+    options.seed = 20261123;
+    GenerateMembers(db, markets, national_id_key, clock, options);
+
+    store::Transaction tx(db);
+    auto till_store = store::MembershipRepository(tx.conn()).FindStoreByCode("dk-odense-1");
+    DemoKey(tx.conn(), kDemoBackOfficeToken, "backoffice", std::nullopt, "demo back office", now);
+    DemoKey(tx.conn(), kDemoTillToken, "till",
+            till_store ? std::optional<int64_t>(till_store->id) : std::nullopt, "demo till, Andel Odense C",
+            now);
+    tx.Commit();
+}
+
+}  // namespace andel::app

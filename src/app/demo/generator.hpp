@@ -1,0 +1,50 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/market.hpp"
+#include "store/database.hpp"
+
+namespace andel::app {
+
+// The demo member of R_MEM_10 (dk-app-guide): member number 33216744, password 123456 (login: identity
+// issue).
+inline constexpr const char* kDemoMemberNumber = "33216744";
+inline constexpr int64_t kDemoMemberBody = 3321674;
+
+// Fixed API keys of the demo dataset, so the README's examples work. Demo only: `andel serve` never creates
+// them.
+inline constexpr const char* kDemoBackOfficeToken =
+    "andel_de00000000000001_d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0";
+inline constexpr const char* kDemoTillToken =
+    "andel_de00000000000002_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m0";
+
+struct GenerateOptions {
+    int64_t members = 1000;
+    uint64_t seed = 42;
+    std::function<void(int64_t done, int64_t total)> progress;  // called every batch
+};
+
+struct GenerateReport {
+    int64_t members = 0, households = 0, cards = 0;
+    double seconds = 0;
+};
+
+// Cooperatives and stores of the enabled markets (fictional names), created if absent.
+void EnsureReferenceData(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                         int64_t now);
+
+// Members in households of varied size, with cards and valid national ids, in batched transactions.
+GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                               const std::string& national_id_key, const core::Clock& clock,
+                               const GenerateOptions& options);
+
+// The demo dataset (R_MEM_10): reference data, ~1 000 members, the demo member 33216744 with a household,
+// terms versions, and the demo API keys. Idempotent: a database that has the demo member is left as it is.
+void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+              const std::string& national_id_key, const core::Clock& clock);
+
+}  // namespace andel::app

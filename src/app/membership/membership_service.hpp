@@ -1,0 +1,120 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/market.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/membership/records.hpp"
+
+namespace andel::app {
+
+struct ContactInput {
+    std::optional<std::string> email, phone;
+    std::string street, postal_code, city;
+};
+
+struct RegisterInput {
+    std::string market;           // "dk" | "no" | "se"
+    std::string kind = "member";  // "member" | "profile" (R_MEM_1)
+    std::string national_id;
+    std::string first_name, last_name;
+    ContactInput contact;
+    std::string home_store_code;   // the home store; its cooperative becomes the member's (R_MEM_6)
+    int64_t share_paid_minor = 0;  // R_MEM_4
+    std::optional<std::string> terms_version;  // accepted at registration (R_MEM_9)
+    bool is_demo = false;
+    std::optional<std::string> member_number;  // only for the demo member; otherwise allocated
+};
+
+struct ParticipantInput {
+    // Either an existing member (by number) or a new person to register as a participant.
+    std::optional<std::string> member_number;
+    std::optional<RegisterInput> person;
+};
+
+// Everything about one member that the API shows.
+struct MemberView {
+    store::MemberRecord member;
+    std::optional<store::StoreRecord> home_store;
+    std::optional<store::CooperativeRecord> cooperative;
+    std::optional<store::HouseholdRecord> household;
+    std::vector<store::CardRecord> cards;
+    std::optional<std::pair<std::string, int64_t>> accepted_terms;
+    int age = 0;
+    bool cooperative_member = false;
+};
+
+// What a till learns when it identifies a customer (R_CARD_2, R_CARD_3): no contact data.
+struct TillIdentity {
+    store::MemberRecord member;
+    std::optional<store::HouseholdRecord> household;
+    bool may_earn = false;
+    std::string identified_by;  // "card" | "member_number" | "national_id"
+};
+
+// Membership use cases: registration, households, cards, home store, address, cooperative moves, terms.
+// Each write runs in one transaction; rules come from core; the caller passes who acts (for the event log).
+class MembershipService {
+  public:
+    MembershipService(store::Database& db, const core::Clock& clock,
+                      const std::map<std::string, core::MarketRules>& markets, std::string national_id_key)
+        : db_(db), clock_(clock), markets_(markets), national_id_key_(std::move(national_id_key)) {}
+
+    core::Result<MemberView> Register(const RegisterInput& in, const std::string& actor);
+    core::Result<MemberView> Get(const std::string& member_number);
+    core::Result<MemberView> GetById(int64_t member_id);
+    core::Result<std::vector<store::MemberRecord>> Search(const std::string& query, int limit,
+                                                          int64_t after_id);
+
+    core::Result<TillIdentity> IdentifyByCard(const std::string& card_number);
+    core::Result<TillIdentity> IdentifyByMemberNumber(const std::string& member_number);
+    core::Result<TillIdentity> IdentifyByNationalId(const std::string& market,
+                                                    const std::string& national_id);
+
+    core::Result<MemberView> AddParticipant(const std::string& owner_number, const ParticipantInput& in,
+                                            const std::string& actor);
+    core::Result<MemberView> RemoveParticipant(const std::string& owner_number,
+                                               const std::string& participant_number,
+                                               const std::string& actor);
+    core::Result<MemberView> LeaveHousehold(const std::string& participant_number, const std::string& actor);
+
+    core::Result<store::CardRecord> BlockCard(const std::string& card_number, const std::string& reason,
+                                              const std::string& actor);
+    core::Result<store::CardRecord> ReplaceCard(const std::string& card_number, const std::string& reason,
+                                                const std::string& actor);
+    core::Result<store::CardRecord> OrderCard(const std::string& member_number, const std::string& actor);
+
+    core::Result<MemberView> ChangeHomeStore(const std::string& member_number, const std::string& store_code,
+                                             const std::string& actor);
+    core::Result<MemberView> ChangeContact(const std::string& member_number, const ContactInput& contact,
+                                           const std::string& actor);
+    // R_MEM_8: the operator moves a membership to the cooperative of its new address.
+    core::Result<MemberView> MoveCooperative(const std::string& member_number, const std::string& store_code,
+                                             const std::string& actor);
+
+    core::Result<store::TermsRecord> PublishTerms(const store::TermsRecord& terms);
+    core::Result<MemberView> AcceptTerms(const std::string& member_number, const std::string& version,
+                                         const std::string& channel);
+
+    // Hash of a normalised national id, keyed with the deployment's secret.
+    std::string NationalIdHash(const std::string& normalized) const;
+
+  private:
+    const core::MarketRules* Market(const std::string& code) const;
+    core::Result<int64_t> RegisterIn(store::Connection& c, const RegisterInput& in, bool as_participant,
+                                     const std::string& actor);
+    core::Result<MemberView> View(store::Connection& c, const store::MemberRecord& m);
+    core::Result<TillIdentity> Identity(store::Connection& c, std::optional<store::MemberRecord> m,
+                                        const std::string& by);
+
+    store::Database& db_;
+    const core::Clock& clock_;
+    const std::map<std::string, core::MarketRules>& markets_;
+    std::string national_id_key_;
+};
+
+}  // namespace andel::app

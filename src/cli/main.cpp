@@ -1,0 +1,258 @@
+// andel: the command-line entry point (DESIGN.md "Running"): serve, demo, migrate, config check, keys,
+// generate. Each verb catches what escapes it once, prints it, and exits non-zero.
+#include <pthread.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/access/api_key_service.hpp"
+#include "app/config.hpp"
+#include "app/demo/generator.hpp"
+#include "app/membership/membership_service.hpp"
+#include "http/api/api.hpp"
+#include "http/server.hpp"
+#include "store/database.hpp"
+#include "store/migrator.hpp"
+
+namespace {
+
+using namespace andel;
+
+struct Common {
+    std::string config_dir = "config";
+    std::string database;
+    int port = -1;
+    std::string address;
+};
+
+app::Config LoadOrExit(const Common& common) {
+    auto env = app::ProcessEnvironment();
+    auto cfg = app::LoadConfig(common.config_dir, env);
+    if (!cfg) {
+        std::cerr << "andel: configuration refused:\n" << cfg.error().detail << "\n";
+        std::exit(2);
+    }
+    if (!common.database.empty()) cfg->database_url = common.database;
+    if (common.port >= 0) cfg->server.port = static_cast<uint16_t>(common.port);
+    if (!common.address.empty()) cfg->server.address = common.address;
+    return std::move(*cfg);
+}
+
+void SetUpLogging(const app::Config& cfg) {
+    auto logger = spdlog::stderr_logger_mt("andel");
+    if (cfg.log_format == "json")
+        logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","event":%v})",
+                            spdlog::pattern_time_type::utc);
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+}
+
+std::unique_ptr<store::Database> OpenAndMigrate(const app::Config& cfg, const core::Clock& clock) {
+    auto db = store::Open(cfg.database_url);
+    auto applied = store::Migrate(*db, core::ToMillis(clock.Now()));
+    for (int v : applied) spdlog::info(R"({{"msg":"migration applied","version":{}}})", v);
+    return db;
+}
+
+int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock, const std::string& banner) {
+    app::MembershipService membership(db, clock, cfg.markets, cfg.national_id_key);
+    app::ApiKeyService keys(db, clock);
+    http::Services services{db, clock, cfg.markets, membership, keys};
+    http::Router router(http::ApiKeyAuthenticator(keys));
+    http::AddAllRoutes(router, services);
+    http::ServerOptions options;
+    options.address = cfg.server.address;
+    options.port = cfg.server.port;
+    options.threads = cfg.server.threads;
+    options.max_header_bytes = cfg.server.max_header_bytes;
+    options.max_body_bytes = cfg.server.max_body_bytes;
+    options.read_timeout = std::chrono::milliseconds(cfg.server.read_timeout_ms);
+    options.idle_timeout = std::chrono::milliseconds(cfg.server.idle_timeout_ms);
+    options.write_timeout = std::chrono::milliseconds(cfg.server.write_timeout_ms);
+    options.max_connections = cfg.server.max_connections;
+    // SIGTERM and SIGINT are blocked in every thread and taken by one waiting thread, which stops the server
+    // gracefully: in-flight requests finish, then the process exits 0.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    http::Server server(options, router);
+    server.Start();
+    std::thread stopper([&server, signals] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        spdlog::info(R"({{"msg":"stopping","signal":{}}})", sig);
+        server.Stop();
+    });
+    std::printf("%s", banner.c_str());
+    std::printf("andel: serving on http://%s:%u (database: %s)\n", options.address.c_str(), server.port(),
+                std::string(store::EngineName(db.engine())).c_str());
+    std::fflush(stdout);
+    server.Wait();
+    pthread_kill(stopper.native_handle(), SIGTERM);  // wakes the stopper if the server stopped otherwise
+    stopper.join();
+    spdlog::info(R"({{"msg":"stopped"}})");
+    return 0;
+}
+
+void AddCommon(CLI::App* cmd, Common& c) {
+    cmd->add_option("--config", c.config_dir, "configuration directory (andel.toml, markets/)")
+        ->capture_default_str();
+    cmd->add_option("--database", c.database,
+                    "database URL: sqlite:PATH or postgresql://... (overrides the config)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"Andel: the membership, bonus and ordering platform of a consumer cooperative"};
+    cli.require_subcommand(1);
+    Common common;
+    core::SystemClock clock;
+
+    auto* serve = cli.add_subcommand("serve", "Serve the API and pages");
+    AddCommon(serve, common);
+    serve->add_option("--port", common.port, "port (overrides the config)");
+    serve->add_option("--address", common.address, "address to listen on (overrides the config)");
+
+    auto* demo =
+        cli.add_subcommand("demo", "Create the demo dataset in ./data/andel.db (SQLite) and serve it");
+    AddCommon(demo, common);
+    demo->add_option("--port", common.port, "port (default 8080)");
+    bool reset = false;
+    demo->add_flag("--reset", reset, "delete the demo database first");
+
+    auto* migrate = cli.add_subcommand("migrate", "Apply database migrations");
+    AddCommon(migrate, common);
+
+    auto* config = cli.add_subcommand("config", "Configuration");
+    config->require_subcommand(1);
+    auto* check = config->add_subcommand("check", "Validate andel.toml and the market files");
+    AddCommon(check, common);
+
+    auto* keys = cli.add_subcommand("keys", "API keys for the back office and tills");
+    keys->require_subcommand(1);
+    auto* keys_create = keys->add_subcommand("create", "Create a key; prints the token once");
+    AddCommon(keys_create, common);
+    std::string key_role, key_name, key_store;
+    keys_create->add_option("--role", key_role, "backoffice or till")->required();
+    keys_create->add_option("--name", key_name, "what the key is for")->required();
+    keys_create->add_option("--store", key_store, "store code (till keys)");
+    auto* keys_list = keys->add_subcommand("list", "List keys (never their secrets)");
+    AddCommon(keys_list, common);
+    auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key");
+    AddCommon(keys_revoke, common);
+    std::string revoke_id;
+    keys_revoke->add_option("key_id", revoke_id, "the key's id")->required();
+
+    auto* generate = cli.add_subcommand("generate", "Generate members in households, for benchmarks");
+    AddCommon(generate, common);
+    int64_t members = 1000;
+    uint64_t seed = 42;
+    generate->add_option("--members", members, "how many members")
+        ->check(CLI::Range(int64_t{1}, int64_t{9'000'000}));
+    generate->add_option("--seed", seed, "random seed");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    try {
+        if (check->parsed()) {
+            auto cfg = app::LoadConfig(common.config_dir, app::ProcessEnvironment());
+            if (!cfg) {
+                std::cerr << cfg.error().detail << "\n";
+                return 1;
+            }
+            std::cout << "configuration OK: " << common.config_dir << " (markets:";
+            for (const auto& [code, m] : cfg->markets) std::cout << " " << code;
+            std::cout << ")\n";
+            return 0;
+        }
+        if (demo->parsed()) {
+            if (common.database.empty()) common.database = "sqlite:data/andel.db";
+            if (reset && common.database.starts_with("sqlite:")) {
+                std::string path = common.database.substr(7);
+                for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+            }
+        }
+        app::Config cfg = LoadOrExit(common);
+        SetUpLogging(cfg);
+        auto db = OpenAndMigrate(cfg, clock);
+
+        if (serve->parsed()) return Serve(cfg, *db, clock, "");
+        if (migrate->parsed()) {
+            std::cout << "database is at the latest migration\n";
+            return 0;
+        }
+        if (demo->parsed()) {
+            app::SeedDemo(*db, cfg.markets, cfg.national_id_key, clock);
+            std::string url = "http://" + cfg.server.address + ":" + std::to_string(cfg.server.port);
+            std::string banner = "Andel demo: " + cfg.database_url + "\n" +
+                                 "  demo member 33216744 (password 123456 arrives with the login issue)\n" +
+                                 "  try:\n" + "    curl -H 'Authorization: Bearer " +
+                                 app::kDemoBackOfficeToken + "' " + url + "/api/v1/members/33216744\n" +
+                                 "    curl -H 'Authorization: Bearer " + app::kDemoTillToken + "' " + url +
+                                 "/api/v1/till/cards/<card number from the member>\n" + "    " + url +
+                                 "/openapi.json\n";
+            return Serve(cfg, *db, clock, banner);
+        }
+        if (keys_create->parsed()) {
+            app::ApiKeyService svc(*db, clock);
+            auto k =
+                svc.Issue(key_role, key_name, key_store.empty() ? std::nullopt : std::optional(key_store));
+            if (!k) {
+                std::cerr << "andel: " << k.error().detail << "\n";
+                return 1;
+            }
+            std::cout << "key " << k->key_id << " created; its token (shown once):\n" << k->token << "\n";
+            return 0;
+        }
+        if (keys_list->parsed()) {
+            auto c = db->Read();
+            for (const auto& k : store::ApiKeyRepository(*c).List())
+                std::cout << k.key_id << "  " << k.role << "  " << (k.revoked_at ? "revoked" : "active")
+                          << "  " << k.name << "\n";
+            return 0;
+        }
+        if (keys_revoke->parsed()) {
+            app::ApiKeyService svc(*db, clock);
+            if (!svc.Revoke(revoke_id)) {
+                std::cerr << "andel: no active key " << revoke_id << "\n";
+                return 1;
+            }
+            std::cout << "key " << revoke_id << " revoked\n";
+            return 0;
+        }
+        if (generate->parsed()) {
+            app::GenerateOptions options;
+            options.members = members;
+            options.seed = seed;
+            bool tty = isatty(STDERR_FILENO);
+            options.progress = [tty](int64_t done, int64_t total) {
+                if (tty)
+                    std::fprintf(stderr, "\r  %lld / %lld members (%d%%)", static_cast<long long>(done),
+                                 static_cast<long long>(total), static_cast<int>(done * 100 / total));
+                else if (done == total || done % 500'000 < 20'000)
+                    std::fprintf(stderr, "generated %lld of %lld members\n", static_cast<long long>(done),
+                                 static_cast<long long>(total));
+            };
+            auto r = app::GenerateMembers(*db, cfg.markets, cfg.national_id_key, clock, options);
+            if (tty) std::fprintf(stderr, "\n");
+            std::printf("generated %lld members in %lld households with %lld cards in %.1f s\n",
+                        static_cast<long long>(r.members), static_cast<long long>(r.households),
+                        static_cast<long long>(r.cards), r.seconds);
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "andel: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,34 @@
+#pragma once
+#include <map>
+#include <string>
+
+#include "app/access/api_key_service.hpp"
+#include "app/membership/membership_service.hpp"
+#include "core/market.hpp"
+#include "http/router.hpp"
+#include "store/database.hpp"
+
+namespace andel::http {
+
+// What the API handlers need; owned by the caller (andel serve, or a test).
+struct Services {
+    store::Database& db;
+    const core::Clock& clock;
+    const std::map<std::string, core::MarketRules>& markets;
+    app::MembershipService& membership;
+    app::ApiKeyService& api_keys;
+};
+
+// An authenticator that accepts "Authorization: Bearer andel_..." API keys.
+Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys);
+
+void AddSystemRoutes(Router& router, Services& s);
+void AddMembershipRoutes(Router& router, Services& s);
+
+// All routes of the API on one router.
+void AddAllRoutes(Router& router, Services& s);
+
+// The OpenAPI description (api/openapi.yaml, compiled in) as JSON.
+const std::string& OpenApiJson();
+
+}  // namespace andel::http

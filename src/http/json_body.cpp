@@ -1,0 +1,116 @@
+#include "http/json_body.hpp"
+
+namespace andel::http {
+
+core::Result<nlohmann::json> ParseObject(const Request& request) {
+    if (auto ct = request.Header("content-type"); ct && ct->find("json") == std::string_view::npos)
+        return core::Error::Malformed("Content-Type must be application/json");
+    nlohmann::json j = nlohmann::json::parse(request.body, nullptr, false);
+    if (j.is_discarded()) return core::Error::Malformed("the body is not valid JSON (UTF-8)");
+    if (!j.is_object()) return core::Error::Malformed("the body must be a JSON object");
+    return j;
+}
+
+void Fields::Fail(const std::string& name, const std::string& detail) {
+    if (!error_) error_ = core::Error::Malformed(prefix_ + name + " " + detail, prefix_ + name);
+}
+
+const nlohmann::json* Fields::Get(const std::string& name) {
+    seen_.insert(name);
+    auto it = j_.find(name);
+    if (it == j_.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+std::string Fields::RequiredString(const std::string& name, size_t max_len) {
+    auto v = OptionalString(name, max_len);
+    if (!v) {
+        Fail(name, "is required");
+        return {};
+    }
+    return *v;
+}
+
+std::optional<std::string> Fields::OptionalString(const std::string& name, size_t max_len) {
+    const auto* v = Get(name);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+        Fail(name, "must be a string");
+        return std::nullopt;
+    }
+    const auto& s = v->get_ref<const std::string&>();
+    if (s.size() > max_len) {
+        Fail(name, "is longer than " + std::to_string(max_len) + " bytes");
+        return std::nullopt;
+    }
+    for (unsigned char c : s) {
+        if (c < 0x20) {
+            Fail(name, "must not contain control characters");
+            return std::nullopt;
+        }
+    }
+    return s;
+}
+
+int64_t Fields::RequiredInt(const std::string& name, int64_t min, int64_t max) {
+    auto v = OptionalInt(name, min, max);
+    if (!v) {
+        Fail(name, "is required");
+        return 0;
+    }
+    return *v;
+}
+
+std::optional<int64_t> Fields::OptionalInt(const std::string& name, int64_t min, int64_t max) {
+    const auto* v = Get(name);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer()) {
+        Fail(name, "must be an integer");
+        return std::nullopt;
+    }
+    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+        Fail(name, "is out of range");
+        return std::nullopt;
+    }
+    int64_t n = v->get<int64_t>();
+    if (n < min || n > max) {
+        Fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<bool> Fields::OptionalBool(const std::string& name) {
+    const auto* v = Get(name);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) {
+        Fail(name, "must be true or false");
+        return std::nullopt;
+    }
+    return v->get<bool>();
+}
+
+const nlohmann::json* Fields::OptionalObject(const std::string& name) {
+    const auto* v = Get(name);
+    if (!v) return nullptr;
+    if (!v->is_object()) {
+        Fail(name, "must be an object");
+        return nullptr;
+    }
+    return v;
+}
+
+core::Result<void> Fields::Finish() {
+    if (error_) return *error_;
+    for (const auto& [k, v] : j_.items())
+        if (!seen_.contains(k)) return core::Error::Malformed("unknown field " + prefix_ + k, prefix_ + k);
+    return core::Ok();
+}
+
+std::string Dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response JsonResponse(int status, const nlohmann::json& j) { return Response::Json(status, Dump(j)); }
+
+}  // namespace andel::http

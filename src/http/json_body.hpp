@@ -1,0 +1,41 @@
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+
+namespace andel::http {
+
+// Parses a JSON object body; refuses anything else, bad UTF-8 included (400).
+core::Result<nlohmann::json> ParseObject(const Request& request);
+
+// Reads typed fields of a JSON object, remembering the first problem. Unknown fields are refused so that a
+// typo ("home_stor") is an error rather than silently ignored.
+class Fields {
+  public:
+    Fields(const nlohmann::json& object, std::string prefix = {}) : j_(object), prefix_(std::move(prefix)) {}
+    std::string RequiredString(const std::string& name, size_t max_len = 200);
+    std::optional<std::string> OptionalString(const std::string& name, size_t max_len = 200);
+    int64_t RequiredInt(const std::string& name, int64_t min, int64_t max);
+    std::optional<int64_t> OptionalInt(const std::string& name, int64_t min, int64_t max);
+    std::optional<bool> OptionalBool(const std::string& name);
+    const nlohmann::json* OptionalObject(const std::string& name);
+    // Call last: reports fields that were not read.
+    core::Result<void> Finish();
+
+  private:
+    void Fail(const std::string& name, const std::string& detail);
+    const nlohmann::json* Get(const std::string& name);
+    const nlohmann::json& j_;
+    std::string prefix_;
+    std::set<std::string> seen_;
+    std::optional<core::Error> error_;
+};
+
+std::string Dump(const nlohmann::json& j);
+Response JsonResponse(int status, const nlohmann::json& j);
+
+}  // namespace andel::http

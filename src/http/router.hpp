@@ -1,0 +1,75 @@
+#pragma once
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/message.hpp"
+
+namespace andel::http {
+
+// Who is calling. Machines authenticate with an API key (role + scope); people arrive with the auth issue.
+struct Principal {
+    std::string role;                 // "" = anonymous
+    std::string key_id;               // for the access log and event actor
+    std::optional<int64_t> store_id;  // a till's store
+    std::string Actor() const { return role.empty() ? "anonymous" : role + ":" + key_id; }
+};
+
+struct Context {
+    Request& request;
+    Principal principal;
+    std::map<std::string, std::string> params;  // path parameters: "/members/{number}" -> params["number"]
+    const std::string& Param(const std::string& name) const { return params.at(name); }
+};
+
+using RouteHandler = std::function<Response(Context&)>;
+
+// Authenticates a request: returns the principal, an anonymous principal when no credentials came, or an
+// error (401) when credentials came and are wrong.
+using Authenticator = std::function<std::optional<Principal>(const Request&, core::Error&)>;
+
+struct RouteInfo {
+    std::string method, pattern;
+    std::set<std::string> roles;  // empty = public
+};
+
+// Problem+json (RFC 9457) for an error; `instance` is the request id.
+Response Problem(const core::Error& error, const std::string& request_id = {});
+
+// Routes requests by method and path pattern, checks the route's roles, records metrics and the access log,
+// and turns any escaping exception into a 500 problem (never for bad input: handlers validate).
+class Router final : public Handler {
+  public:
+    explicit Router(Authenticator auth) : auth_(std::move(auth)) {}
+    void Add(std::string method, std::string pattern, std::set<std::string> roles, RouteHandler handler);
+    Response Handle(Request& request) override;
+    std::vector<RouteInfo> Routes() const;
+    // Prometheus text exposition of the request counters and latency histograms per route.
+    std::string MetricsText() const;
+
+  private:
+    struct Stats {
+        std::atomic<uint64_t> count{0}, errors{0};
+        std::array<std::atomic<uint64_t>, 12> buckets{};  // cumulative-style bucketing done at export
+        std::atomic<uint64_t> sum_us{0};
+    };
+    struct Route {
+        RouteInfo info;
+        std::vector<std::string> segments;
+        RouteHandler handler;
+        std::unique_ptr<Stats> stats;
+    };
+    void Observe(Stats& s, int status, uint64_t micros);
+
+    Authenticator auth_;
+    std::vector<Route> routes_;
+    Stats unmatched_;
+};
+
+}  // namespace andel::http

@@ -1,0 +1,424 @@
+#include "store/membership/membership_repository.hpp"
+
+namespace andel::store {
+namespace {
+
+constexpr std::string_view kMemberSelect =
+    "SELECT m.id, m.person_id, m.member_number, m.kind, m.status, m.market, m.cooperative_id, "
+    "m.home_store_id, "
+    "m.share_paid_minor, m.share_paid_at, m.new_login_at, m.is_demo, m.joined_at, m.ended_at, "
+    "hm.household_id, "
+    "hm.role, m.version, p.national_id_hash, p.first_name, p.last_name, p.birth_date, p.email, p.phone, "
+    "p.street, p.postal_code, p.city, p.market "
+    "FROM members m JOIN persons p ON p.id = m.person_id "
+    "LEFT JOIN household_members hm ON hm.member_id = m.id ";
+
+std::string MemberSql(std::string_view where) { return std::string(kMemberSelect) + std::string(where); }
+
+MemberRecord ToMember(const Row& r) {
+    MemberRecord m;
+    m.id = r.Int(0);
+    m.person_id = r.Int(1);
+    m.member_number = r.OptText(2);
+    m.kind = r.Text(3);
+    m.status = r.Text(4);
+    m.market = r.Text(5);
+    m.cooperative_id = r.OptInt(6);
+    m.home_store_id = r.OptInt(7);
+    m.share_paid_minor = r.Int(8);
+    m.share_paid_at = r.OptInt(9);
+    m.new_login_at = r.OptInt(10);
+    m.is_demo = r.Bool(11);
+    m.joined_at = r.Int(12);
+    m.ended_at = r.OptInt(13);
+    m.household_id = r.OptInt(14);
+    m.household_role = r.OptText(15);
+    m.version = r.Int(16);
+    m.person.id = m.person_id;
+    m.person.national_id_hash = r.OptText(17);
+    m.person.first_name = r.Text(18);
+    m.person.last_name = r.Text(19);
+    m.person.birth_date = r.Text(20);
+    m.person.email = r.OptText(21);
+    m.person.phone = r.OptText(22);
+    m.person.street = r.Text(23);
+    m.person.postal_code = r.Text(24);
+    m.person.city = r.Text(25);
+    m.person.market = r.Text(26);
+    return m;
+}
+
+CardRecord ToCard(const Row& r) {
+    return CardRecord{r.Int(0), r.Text(1), r.Int(2), r.Text(3), r.OptInt(4), r.Int(5), r.Int(6), r.Text(7)};
+}
+constexpr std::string_view kCardSelect =
+    "SELECT id, card_number, member_id, status, replaces_card_id, issued_at, status_changed_at, "
+    "status_reason "
+    "FROM cards ";
+
+std::string NameKey(const std::string& last, const std::string& first) {
+    std::string k = last + " " + first;
+    for (auto& ch : k)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return k;
+}
+
+// What a unique violation on persons clashed with, from the driver text (which itself never reaches a
+// client).
+core::Error PersonConflict(const DbError& e) {
+    std::string what = e.what();
+    if (what.find("email") != std::string::npos)
+        return core::Error::Conflict("the e-mail address is already registered");
+    if (what.find("phone") != std::string::npos)
+        return core::Error::Conflict("the phone number is already registered");
+    return core::Error::Rule("R_MEM_5", "this person is already registered (one membership per person)");
+}
+
+}  // namespace
+
+int64_t MembershipRepository::InsertCooperative(const CooperativeRecord& r, int64_t now) {
+    return c_
+        .QueryOne(
+            "INSERT INTO cooperatives (market, code, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            {Text(r.market), Text(r.code), Text(r.name), Int(now)})
+        ->Int(0);
+}
+
+std::vector<CooperativeRecord> MembershipRepository::ListCooperatives(const std::string& market) {
+    std::vector<CooperativeRecord> out;
+    for (const auto& r :
+         c_.Query("SELECT id, market, code, name FROM cooperatives WHERE $1 = '' OR market = $1 "
+                  "ORDER BY market, code",
+                  {Text(market)}))
+        out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)});
+    return out;
+}
+
+std::optional<CooperativeRecord> MembershipRepository::FindCooperative(int64_t id) {
+    auto r = c_.QueryOne("SELECT id, market, code, name FROM cooperatives WHERE id = $1", {Int(id)});
+    if (!r) return std::nullopt;
+    return CooperativeRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3)};
+}
+
+std::optional<CooperativeRecord> MembershipRepository::FindCooperativeByCode(const std::string& code) {
+    auto r = c_.QueryOne("SELECT id, market, code, name FROM cooperatives WHERE code = $1", {Text(code)});
+    if (!r) return std::nullopt;
+    return CooperativeRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3)};
+}
+
+int64_t MembershipRepository::InsertStore(const StoreRecord& r, int64_t now) {
+    return c_
+        .QueryOne(
+            "INSERT INTO stores (cooperative_id, code, name, city, created_at) VALUES ($1, $2, $3, $4, $5) "
+            "RETURNING id",
+            {Int(r.cooperative_id), Text(r.code), Text(r.name), Text(r.city), Int(now)})
+        ->Int(0);
+}
+
+std::vector<StoreRecord> MembershipRepository::ListStores(std::optional<int64_t> cooperative_id) {
+    std::vector<StoreRecord> out;
+    for (const auto& r : c_.Query(
+             "SELECT id, cooperative_id, code, name, city FROM stores WHERE $1 = 0 OR cooperative_id = $1 "
+             "ORDER BY code",
+             {Int(cooperative_id.value_or(0))}))
+        out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4)});
+    return out;
+}
+
+std::optional<StoreRecord> MembershipRepository::FindStore(int64_t id) {
+    auto r = c_.QueryOne("SELECT id, cooperative_id, code, name, city FROM stores WHERE id = $1", {Int(id)});
+    if (!r) return std::nullopt;
+    return StoreRecord{r->Int(0), r->Int(1), r->Text(2), r->Text(3), r->Text(4)};
+}
+
+std::optional<StoreRecord> MembershipRepository::FindStoreByCode(const std::string& code) {
+    auto r =
+        c_.QueryOne("SELECT id, cooperative_id, code, name, city FROM stores WHERE code = $1", {Text(code)});
+    if (!r) return std::nullopt;
+    return StoreRecord{r->Int(0), r->Int(1), r->Text(2), r->Text(3), r->Text(4)};
+}
+
+int64_t MembershipRepository::ReserveSequence(const std::string& name, int64_t count) {
+    auto r = c_.QueryOne(
+        "UPDATE number_sequences SET next_value = next_value + $2 WHERE name = $1 "
+        "RETURNING next_value - $2",
+        {Text(name), Int(count)});
+    if (!r) throw DbError(DbError::Kind::kOther, "no sequence " + name);
+    return r->Int(0);
+}
+
+core::Result<int64_t> MembershipRepository::InsertPerson(const PersonRecord& r, int64_t now) {
+    try {
+        return c_
+            .QueryOne(
+                "INSERT INTO persons (market, national_id_hash, first_name, last_name, name_key, birth_date, "
+                "email, phone, street, postal_code, city, created_at, updated_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                {Text(r.market), OptionalText(r.national_id_hash), Text(r.first_name), Text(r.last_name),
+                 Text(NameKey(r.last_name, r.first_name)), Text(r.birth_date), OptionalText(r.email),
+                 OptionalText(r.phone), Text(r.street), Text(r.postal_code), Text(r.city), Int(now)})
+            ->Int(0);
+    } catch (const DbError& e) {
+        if (e.kind() == DbError::Kind::kUniqueViolation) return PersonConflict(e);
+        throw;
+    }
+}
+
+core::Result<int64_t> MembershipRepository::InsertMember(const MemberRecord& r) {
+    try {
+        auto opt_int = [](const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); };
+        return c_
+            .QueryOne(
+                "INSERT INTO members (person_id, member_number, kind, status, market, cooperative_id, "
+                "home_store_id, share_paid_minor, share_paid_at, new_login_at, is_demo, joined_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                {Int(r.person_id), OptionalText(r.member_number), Text(r.kind), Text(r.status),
+                 Text(r.market), opt_int(r.cooperative_id), opt_int(r.home_store_id), Int(r.share_paid_minor),
+                 opt_int(r.share_paid_at), opt_int(r.new_login_at), Int(r.is_demo ? 1 : 0), Int(r.joined_at)})
+            ->Int(0);
+    } catch (const DbError& e) {
+        if (e.kind() == DbError::Kind::kUniqueViolation) {
+            if (std::string(e.what()).find("member_number") != std::string::npos)
+                return core::Error::Conflict("the member number is taken");
+            return core::Error::Rule("R_MEM_5", "this person already has a membership (one per person)");
+        }
+        throw;
+    }
+}
+
+std::optional<MemberRecord> MembershipRepository::FindMember(int64_t id) {
+    static const std::string sql = MemberSql("WHERE m.id = $1");
+    auto r = c_.QueryOne(sql, {Int(id)});
+    if (!r) return std::nullopt;
+    return ToMember(*r);
+}
+
+std::optional<MemberRecord> MembershipRepository::FindMemberByNumber(const std::string& member_number) {
+    static const std::string sql = MemberSql("WHERE m.member_number = $1");
+    auto r = c_.QueryOne(sql, {Text(member_number)});
+    if (!r) return std::nullopt;
+    return ToMember(*r);
+}
+
+std::optional<MemberRecord> MembershipRepository::FindMemberByCard(const std::string& card_number) {
+    static const std::string sql =
+        MemberSql("JOIN cards c ON c.member_id = m.id WHERE c.card_number = $1 AND c.status = 'active'");
+    auto r = c_.QueryOne(sql, {Text(card_number)});
+    if (!r) return std::nullopt;
+    return ToMember(*r);
+}
+
+std::optional<MemberRecord> MembershipRepository::FindMemberByNationalIdHash(const std::string& hash) {
+    static const std::string sql = MemberSql("WHERE p.national_id_hash = $1");
+    auto r = c_.QueryOne(sql, {Text(hash)});
+    if (!r) return std::nullopt;
+    return ToMember(*r);
+}
+
+bool MembershipRepository::PersonExistsWithNationalIdHash(const std::string& hash) {
+    return c_.QueryOne("SELECT 1 FROM persons WHERE national_id_hash = $1", {Text(hash)}).has_value();
+}
+
+std::vector<MemberRecord> MembershipRepository::SearchMembers(const std::string& query, int limit,
+                                                              int64_t after_id) {
+    static const std::string exact = MemberSql(
+        "WHERE m.member_number = $1 OR p.email = $1 OR p.phone = $1 OR m.id IN "
+        "(SELECT member_id FROM cards WHERE card_number = $1) ORDER BY m.id LIMIT 50");
+    static const std::string by_name =
+        MemberSql("WHERE p.name_key >= $1 AND p.name_key < $2 AND m.id > $3 ORDER BY m.id LIMIT $4");
+    std::vector<MemberRecord> out;
+    for (const auto& r : c_.Query(exact, {Text(query)}))
+        if (r.Int(0) > after_id) out.push_back(ToMember(r));
+    if (!out.empty()) return out;
+    std::string key;
+    for (char ch : query) key.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch);
+    for (const auto& r :
+         c_.Query(by_name, {Text(key), Text(key + "\xef\xbf\xbf"), Int(after_id), Int(limit)}))
+        out.push_back(ToMember(r));
+    return out;
+}
+
+core::Result<void> MembershipRepository::UpdatePersonContact(const PersonRecord& r, int64_t now) {
+    try {
+        c_.Execute(
+            "UPDATE persons SET email = $2, phone = $3, street = $4, postal_code = $5, city = $6, "
+            "updated_at = $7 WHERE id = $1",
+            {Int(r.id), OptionalText(r.email), OptionalText(r.phone), Text(r.street), Text(r.postal_code),
+             Text(r.city), Int(now)});
+        return core::Ok();
+    } catch (const DbError& e) {
+        if (e.kind() == DbError::Kind::kUniqueViolation) return PersonConflict(e);
+        throw;
+    }
+}
+
+void MembershipRepository::UpdateHomeStore(int64_t member_id, int64_t store_id) {
+    c_.Execute("UPDATE members SET home_store_id = $2, version = version + 1 WHERE id = $1",
+               {Int(member_id), Int(store_id)});
+}
+
+void MembershipRepository::UpdateCooperative(int64_t member_id, int64_t cooperative_id,
+                                             int64_t home_store_id) {
+    c_.Execute(
+        "UPDATE members SET cooperative_id = $2, home_store_id = $3, version = version + 1 WHERE id = $1",
+        {Int(member_id), Int(cooperative_id), Int(home_store_id)});
+}
+
+void MembershipRepository::RecordShare(int64_t member_id, int64_t share_minor, int64_t now) {
+    c_.Execute(
+        "UPDATE members SET share_paid_minor = $2, share_paid_at = $3, version = version + 1 WHERE id = $1",
+        {Int(member_id), Int(share_minor), Int(now)});
+}
+
+void MembershipRepository::AddEvent(int64_t member_id, const std::string& kind, const std::string& detail,
+                                    const std::string& actor, int64_t now) {
+    c_.Execute("INSERT INTO member_events (member_id, kind, detail, actor, at) VALUES ($1, $2, $3, $4, $5)",
+               {Int(member_id), Text(kind), Text(detail), Text(actor), Int(now)});
+}
+
+std::vector<MemberEventRecord> MembershipRepository::ListEvents(int64_t member_id, int limit) {
+    std::vector<MemberEventRecord> out;
+    for (const auto& r : c_.Query("SELECT id, member_id, kind, detail, actor, at FROM member_events "
+                                  "WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+                                  {Int(member_id), Int(limit)}))
+        out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
+    return out;
+}
+
+int64_t MembershipRepository::InsertHousehold(int64_t owner_member_id, int64_t now) {
+    return c_
+        .QueryOne("INSERT INTO households (owner_member_id, created_at) VALUES ($1, $2) RETURNING id",
+                  {Int(owner_member_id), Int(now)})
+        ->Int(0);
+}
+
+void MembershipRepository::AddToHousehold(int64_t household_id, int64_t member_id, const std::string& role,
+                                          int64_t now) {
+    c_.Execute(
+        "INSERT INTO household_members (member_id, household_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+        {Int(member_id), Int(household_id), Text(role), Int(now)});
+}
+
+void MembershipRepository::RemoveFromHousehold(int64_t member_id) {
+    c_.Execute("DELETE FROM household_members WHERE member_id = $1", {Int(member_id)});
+}
+
+void MembershipRepository::AddHouseholdEvent(int64_t household_id, int64_t member_id, const std::string& kind,
+                                             const std::string& actor, int64_t now) {
+    c_.Execute(
+        "INSERT INTO household_events (household_id, member_id, kind, actor, at) VALUES ($1, $2, $3, $4, $5)",
+        {Int(household_id), Int(member_id), Text(kind), Text(actor), Int(now)});
+}
+
+std::optional<HouseholdRecord> MembershipRepository::FindHousehold(int64_t household_id) {
+    auto h = c_.QueryOne("SELECT id, owner_member_id, created_at FROM households WHERE id = $1",
+                         {Int(household_id)});
+    if (!h) return std::nullopt;
+    HouseholdRecord out{h->Int(0), h->Int(1), h->Int(2), {}};
+    for (const auto& r :
+         c_.Query("SELECT hm.member_id, hm.role, hm.joined_at, m.member_number, p.first_name, "
+                  "p.last_name FROM household_members hm JOIN members m ON m.id = hm.member_id "
+                  "JOIN persons p ON p.id = m.person_id WHERE hm.household_id = $1 "
+                  "ORDER BY CASE hm.role WHEN 'owner' THEN 0 ELSE 1 END, hm.joined_at, hm.member_id",
+                  {Int(household_id)}))
+        out.members.push_back({r.Int(0), r.Text(1), r.Int(2), r.OptText(3), r.Text(4), r.Text(5)});
+    return out;
+}
+
+int MembershipRepository::CountParticipants(int64_t household_id) {
+    return static_cast<int>(c_.QueryOne("SELECT COUNT(*) FROM household_members WHERE household_id = $1 AND "
+                                        "role = 'participant'",
+                                        {Int(household_id)})
+                                ->Int(0));
+}
+
+core::Result<int64_t> MembershipRepository::InsertCard(const CardRecord& r) {
+    try {
+        return c_
+            .QueryOne(
+                "INSERT INTO cards (card_number, member_id, status, replaces_card_id, issued_at, "
+                "status_changed_at, status_reason) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+                {Text(r.card_number), Int(r.member_id), Text(r.status),
+                 r.replaces_card_id ? Int(*r.replaces_card_id) : Null(), Int(r.issued_at),
+                 Text(r.status_reason)})
+            ->Int(0);
+    } catch (const DbError& e) {
+        if (e.kind() == DbError::Kind::kUniqueViolation)
+            return core::Error::Conflict("the card number is taken");
+        throw;
+    }
+}
+
+std::vector<CardRecord> MembershipRepository::ListCards(int64_t member_id) {
+    static const std::string sql = std::string(kCardSelect) + "WHERE member_id = $1 ORDER BY id";
+    std::vector<CardRecord> out;
+    for (const auto& r : c_.Query(sql, {Int(member_id)})) out.push_back(ToCard(r));
+    return out;
+}
+
+std::optional<CardRecord> MembershipRepository::FindCard(const std::string& card_number) {
+    static const std::string sql = std::string(kCardSelect) + "WHERE card_number = $1";
+    auto r = c_.QueryOne(sql, {Text(card_number)});
+    if (!r) return std::nullopt;
+    return ToCard(*r);
+}
+
+void MembershipRepository::SetCardStatus(int64_t card_id, const std::string& status,
+                                         const std::string& reason, int64_t now) {
+    c_.Execute("UPDATE cards SET status = $2, status_reason = $3, status_changed_at = $4 WHERE id = $1",
+               {Int(card_id), Text(status), Text(reason), Int(now)});
+}
+
+core::Result<int64_t> MembershipRepository::InsertTerms(const TermsRecord& r) {
+    try {
+        return c_
+            .QueryOne(
+                "INSERT INTO terms_versions (market, version, major, summary, published_at) "
+                "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                {Text(r.market), Text(r.version), Int(r.major ? 1 : 0), Text(r.summary), Int(r.published_at)})
+            ->Int(0);
+    } catch (const DbError& e) {
+        if (e.kind() == DbError::Kind::kUniqueViolation)
+            return core::Error::Conflict("this terms version is already published");
+        throw;
+    }
+}
+
+std::optional<TermsRecord> MembershipRepository::LatestTerms(const std::string& market) {
+    auto r = c_.QueryOne(
+        "SELECT id, market, version, summary, major, published_at FROM terms_versions "
+        "WHERE market = $1 ORDER BY published_at DESC, id DESC LIMIT 1",
+        {Text(market)});
+    if (!r) return std::nullopt;
+    return TermsRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3), r->Bool(4), r->Int(5)};
+}
+
+std::optional<TermsRecord> MembershipRepository::FindTerms(const std::string& market,
+                                                           const std::string& version) {
+    auto r = c_.QueryOne(
+        "SELECT id, market, version, summary, major, published_at FROM terms_versions "
+        "WHERE market = $1 AND version = $2",
+        {Text(market), Text(version)});
+    if (!r) return std::nullopt;
+    return TermsRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3), r->Bool(4), r->Int(5)};
+}
+
+void MembershipRepository::AcceptTerms(int64_t member_id, int64_t terms_id, const std::string& channel,
+                                       int64_t now) {
+    c_.Execute(
+        "INSERT INTO terms_acceptances (member_id, terms_version_id, accepted_at, channel) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (member_id, terms_version_id) DO NOTHING",
+        {Int(member_id), Int(terms_id), Int(now), Text(channel)});
+}
+
+std::optional<std::pair<std::string, int64_t>> MembershipRepository::AcceptedTerms(int64_t member_id) {
+    auto r = c_.QueryOne(
+        "SELECT t.version, a.accepted_at FROM terms_acceptances a JOIN terms_versions t "
+        "ON t.id = a.terms_version_id WHERE a.member_id = $1 ORDER BY t.published_at DESC, t.id DESC "
+        "LIMIT 1",
+        {Int(member_id)});
+    if (!r) return std::nullopt;
+    return std::make_pair(r->Text(0), r->Int(1));
+}
+
+}  // namespace andel::store
