@@ -120,6 +120,7 @@ Response Router::Handle(Request& request) {
         try {
             core::Error auth_error;
             auto who = auth_(request, auth_error);
+            if (who) principal = *who;
             if (!who) {
                 response = Problem(auth_error, request.request_id);
             } else if (!found->info.roles.empty() && !found->info.roles.contains(who->role)) {
@@ -130,7 +131,6 @@ Response Router::Handle(Request& request) {
                         : Problem(core::Error::Forbidden("this route is not open to role " + who->role),
                                   request.request_id);
             } else {
-                principal = *who;
                 Context ctx{request, principal, std::move(params)};
                 response = found->handler(ctx);
             }
