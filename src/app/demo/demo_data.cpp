@@ -53,7 +53,7 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
         demo.member_number = kDemoMemberNumber;
         auto r = membership.Register(demo, "demo");
         if (!r) throw std::runtime_error("demo member: " + r.error().detail);
-        const char* names[][2] = {{"0202821234", "Dorthe"}, {"0303081234", "Dennis"}};
+        const char* names[][2] = {{"0202821234", "Dorthe"}, {"0303084234", "Dennis"}};
         for (const auto& [nid, first] : names) {
             RegisterInput p;
             p.national_id = nid;

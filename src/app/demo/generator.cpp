@@ -176,8 +176,20 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
         if (!stores[code].empty()) codes.push_back(code);
     if (codes.empty()) return {};
 
+    // A bulk load: on SQLite, commits need not reach the disk (a crash means running it again) and a large
+    // page cache keeps the random inserts into the national-id index in memory. Restored afterwards.
+    bool sqlite = db.engine() == store::Engine::kSqlite;
+    if (sqlite) db.Write()->ExecScript("PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576");
+    struct Restore {
+        store::Database& db;
+        bool sqlite;
+        ~Restore() {
+            if (sqlite) db.Write()->ExecScript("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
+        }
+    } restore{db, sqlite};
+
     GenerateReport report;
-    constexpr int64_t kBatch = 20'000;
+    constexpr int64_t kBatch = 50'000;
     int64_t index =
         person_offset + 1000;  // synthetic person index; the first 1 000 are left to hand-made data
     while (report.members < options.members) {

@@ -79,17 +79,20 @@ Result<NationalId> ParseNo(const std::string& d, Date today) {
     int month = Num(d.substr(2, 2));
     int yy = Num(d.substr(4, 2));
     int individual = Num(d.substr(6, 3));
+    // Century from the individual number (Skatteetaten): 000-499 1900-1999; 500-749 with 54-99 1855-1899;
+    // 500-999 with 00-39 2000-2039; 900-999 with 40-99 1940-1999; other combinations are never issued.
     int year;
-    if (individual <= 499)
+    if (individual <= 499) {
         year = 1900 + yy;
-    else if (individual <= 749 && yy >= 54)
-        year = 1800 + yy;
-    else if (individual >= 900 && yy >= 40)
-        year = 1900 + yy;
-    else if (yy <= 39)
+    } else if (yy <= 39) {
         year = 2000 + yy;
-    else
+    } else if (individual <= 749 && yy >= 54) {
+        year = 1800 + yy;
+    } else if (individual >= 900) {
         year = 1900 + yy;
+    } else {
+        return Bad("the fødselsnummer's individual number does not fit its birth year");
+    }
     Date birth;
     if (!MakeDate(year, month, day, birth) || birth > today)
         return Bad("the fødselsnummer does not hold a valid birth date");

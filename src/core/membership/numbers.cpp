@@ -31,7 +31,9 @@ std::string MemberNumberFromBody(int64_t body) {
 }
 
 bool IsValidMemberNumber(std::string_view number) {
-    return number.size() == 8 && AllDigits(number) && Gs1CheckDigit(number.substr(0, 7)) == number[7];
+    // Bodies start at 1 000 000, so a valid number never begins with 0.
+    return number.size() == 8 && AllDigits(number) && number[0] != '0' &&
+           Gs1CheckDigit(number.substr(0, 7)) == number[7];
 }
 
 char LuhnCheckDigit(std::string_view body) {

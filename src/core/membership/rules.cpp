@@ -39,6 +39,8 @@ Result<void> AcceptParticipant(const MemberFacts& actor, int participants, const
                                const MarketRules& rules, Date today) {
     if (actor.household_role != HouseholdRole::kOwner)
         return Error::Rule("R_HH_5", "only the household's owner adds participants");
+    if (!IsCooperativeMember(actor, rules))
+        return Error::Rule("R_HH_2", "the owner must be an active cooperative member with a paid share");
     if (rules.family_requires_new_login && !actor.new_login_done)
         return Error::Rule("R_HH_8",
                            "the owner must complete the new two-step login before adding family members");

@@ -63,13 +63,21 @@ std::string NameKey(const std::string& last, const std::string& first) {
     return k;
 }
 
+// Whether a unique violation was on table.column: SQLite names it "table.column", PostgreSQL the default
+// constraint "table_column_key". (Not a bare column name: the PostgreSQL adapter appends the statement's
+// text, which names every column.)
+bool ClashedOn(const DbError& e, const std::string& table, const std::string& column) {
+    std::string_view what = e.what();
+    return what.find(table + "." + column) != std::string_view::npos ||
+           what.find(table + "_" + column + "_key") != std::string_view::npos;
+}
+
 // What a unique violation on persons clashed with, from the driver text (which itself never reaches a
 // client).
 core::Error PersonConflict(const DbError& e) {
-    std::string what = e.what();
-    if (what.find("email") != std::string::npos)
+    if (ClashedOn(e, "persons", "email"))
         return core::Error::Conflict("the e-mail address is already registered");
-    if (what.find("phone") != std::string::npos)
+    if (ClashedOn(e, "persons", "phone"))
         return core::Error::Conflict("the phone number is already registered");
     return core::Error::Rule("R_MEM_5", "this person is already registered (one membership per person)");
 }
@@ -178,7 +186,7 @@ core::Result<int64_t> MembershipRepository::InsertMember(const MemberRecord& r) 
             ->Int(0);
     } catch (const DbError& e) {
         if (e.kind() == DbError::Kind::kUniqueViolation) {
-            if (std::string(e.what()).find("member_number") != std::string::npos)
+            if (ClashedOn(e, "members", "member_number"))
                 return core::Error::Conflict("the member number is taken");
             return core::Error::Rule("R_MEM_5", "this person already has a membership (one per person)");
         }
