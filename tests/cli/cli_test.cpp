@@ -1,0 +1,156 @@
+// The andel program itself: its verbs' exit codes and messages, and a graceful stop on SIGTERM.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "test_support.hpp"
+
+namespace andel {
+namespace {
+
+struct Run {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+Run Andel(const std::string& args) {
+    std::string cmd = ANDEL_BINARY;  // appended piecewise: GCC 12 warns falsely on a chain of + here
+    cmd += ' ';
+    cmd += args;
+    cmd += " 2>&1";
+    Run r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf;
+    for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;) r.output.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string TempDir(const std::string& name) {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("andel-cli-" + std::to_string(::getpid()) + "-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
+TEST(Cli, ConfigCheckAcceptsTheShippedConfiguration) {
+    auto r = Andel("config check --config " + test::SourcePath("config"));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("configuration OK"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ConfigCheckNamesFileKeyAndProblem) {
+    auto dir = TempDir("config");
+    std::filesystem::copy(test::SourcePath("config"), dir, std::filesystem::copy_options::recursive);
+    std::string path = dir + "/markets/se.toml";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text = std::regex_replace(text, std::regex("max_participants = 19"), "max_participants = -1");
+    std::ofstream(path) << text;
+    auto r = Andel("config check --config " + dir);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.output.find("se.toml"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("households.max_participants"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ServeRefusesToStartWithABrokenConfiguration) {
+    auto r = Andel("serve --config /nonexistent/config --port 0");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("andel.toml"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MigrateThenKeysCreateListRevoke) {
+    auto dir = TempDir("keys");
+    std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
+    auto m = Andel("migrate " + common);
+    ASSERT_EQ(m.exit_code, 0) << m.output;
+    auto bad = Andel("keys create --role till --name t " + common);
+    EXPECT_EQ(bad.exit_code, 1) << "a till key needs a store: " << bad.output;
+    auto k = Andel("keys create --role backoffice --name ops " + common);
+    ASSERT_EQ(k.exit_code, 0) << k.output;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(k.output, match, std::regex("andel_([0-9a-f]{16})_[0-9a-f]{64}")))
+        << k.output;
+    std::string key_id = match[1];
+    auto list = Andel("keys list " + common);
+    EXPECT_NE(list.output.find(key_id + "  backoffice  active"), std::string::npos) << list.output;
+    EXPECT_EQ(list.output.find(match[0].str().substr(23)), std::string::npos) << "the secret is never listed";
+    EXPECT_EQ(Andel("keys revoke " + key_id + " " + common).exit_code, 0);
+    EXPECT_NE(Andel("keys list " + common).output.find(key_id + "  backoffice  revoked"), std::string::npos);
+    EXPECT_EQ(Andel("keys revoke " + key_id + " " + common).exit_code, 1);
+}
+
+// SIGTERM: a request in flight finishes, then the process exits 0.
+TEST(Cli, SigtermStopsGracefullyWithExitZero) {
+    auto dir = TempDir("serve");
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out[1], 1);
+        ::close(out[0]);
+        std::string db = "sqlite:" + dir + "/s.db";
+        std::string config = test::SourcePath("config");
+        ::setenv("ANDEL_LOG_LEVEL", "warn", 1);
+        ::execl(ANDEL_BINARY, ANDEL_BINARY, "serve", "--config", config.c_str(), "--database", db.c_str(),
+                "--port", "0", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string printed;
+    std::smatch match;
+    char buf[512];
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!std::regex_search(printed, match, std::regex("127\\.0\\.0\\.1:(\\d+)")) &&
+           std::chrono::steady_clock::now() < deadline) {
+        auto n = ::read(out[0], buf, sizeof buf);
+        if (n <= 0) break;
+        printed.append(buf, static_cast<size_t>(n));
+    }
+    ASSERT_FALSE(match.empty()) << printed;
+    int port = std::stoi(match[1]);
+
+    // Open a connection and send half a request, so a request is in flight when SIGTERM arrives.
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(::kill(pid, SIGTERM), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::string rest = "\r\n";
+    ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    std::string reply;
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ::close(out[0]);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace andel
