@@ -13,6 +13,7 @@ duration=${DURATION:-20s}
 port=18181
 nginx_port=18182
 work=$(mktemp -d /tmp/andel-till-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers read www/ as another user
 andel=./build/andel
 
 if [ ! -f "$db" ]; then
@@ -42,7 +43,7 @@ request = function()
 end
 LUA
 
-ANDEL_LOG_LEVEL=warn ANDEL_SERVER_THREADS=2 $andel serve --database "sqlite:$db" --port $port > "$work/serve.log" 2>&1 &
+ANDEL_LOG_LEVEL=warn ANDEL_SERVER_THREADS=${THREADS:-2} $andel serve --database "sqlite:$db" --port $port > "$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill $(cat "$work/nginx.pid") 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

@@ -508,7 +508,7 @@ TEST_P(MembershipServiceTest, BlockedCardStopsIdentifyingAndReplacementWorks_R_C
     EXPECT_EQ(fresh->member_id, m.member.id);
     auto till = service_->IdentifyByCard(fresh->card_number);
     ASSERT_TRUE(IsOk(till));
-    EXPECT_EQ(till->member.id, m.member.id);
+    EXPECT_EQ(till->member.member_id, m.member.id);
     EXPECT_TRUE(Fails(service_->IdentifyByCard(card), ErrorCode::kNotFound));
     EXPECT_TRUE(Fails(service_->ReplaceCard(card, "twice", kActor), ErrorCode::kConflict));
 
@@ -558,18 +558,21 @@ TEST_P(MembershipServiceTest, IdentifiesByCardMemberNumberAndNationalId_R_CARD_2
         const auto& t = ways[i];
         ASSERT_TRUE(IsOk(t)) << by[i];
         EXPECT_EQ(t->identified_by, by[i]);
-        EXPECT_EQ(t->member.id, owner.member.id);
+        EXPECT_EQ(t->member.member_id, owner.member.id);
         EXPECT_TRUE(t->may_earn);
-        ASSERT_TRUE(t->household) << by[i];
-        EXPECT_EQ(t->household->id, *owner.member.household_id);
-        EXPECT_EQ(t->household->members.size(), 2u);
+        ASSERT_TRUE(t->member.household_id) << by[i];
+        EXPECT_EQ(*t->member.household_id, *owner.member.household_id);
+        EXPECT_EQ(t->member.household_size, 2);
+        EXPECT_EQ(t->member.household_role, "owner");
     }
     // A participant earns into the owner's household (R_HH_6).
     auto p = service_->IdentifyByMemberNumber(participant);
     ASSERT_TRUE(IsOk(p));
     EXPECT_TRUE(p->may_earn);
-    ASSERT_TRUE(p->household);
-    EXPECT_EQ(p->household->owner_member_id, owner.member.id);
+    ASSERT_TRUE(p->member.household_id);
+    EXPECT_EQ(p->member.owner_member_id, owner.member.id);
+    EXPECT_EQ(p->member.owner_member_number, owner.member.member_number);
+    EXPECT_EQ(p->member.household_role, "participant");
 
     EXPECT_TRUE(Fails(service_->IdentifyByMemberNumber(UnusedMemberNumber()), ErrorCode::kNotFound));
     EXPECT_TRUE(Fails(service_->IdentifyByMemberNumber(WrongCheckDigit(UnusedMemberNumber())),

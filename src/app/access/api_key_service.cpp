@@ -34,15 +34,29 @@ std::optional<store::ApiKeyRecord> ApiKeyService::Verify(const std::string& toke
     // andel_<16 hex>_<64 hex>
     if (token.size() != 6 + 16 + 1 + 64 || !token.starts_with("andel_") || token[22] != '_')
         return std::nullopt;
+    std::string token_hash = Sha256Hex(token);
+    auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(mu_);
+        auto it = verified_.find(token_hash);
+        if (it != verified_.end() && it->second.expires > now) return it->second.key;
+    }
     std::string key_id = token.substr(6, 16);
     std::string secret = token.substr(23);
     auto c = db_.Read();
     auto key = store::ApiKeyRepository(*c).FindActive(key_id);
     if (!key || !ConstantTimeEquals(key->secret_hash, Sha256Hex(secret))) return std::nullopt;
+    std::lock_guard lock(mu_);
+    if (verified_.size() >= 10'000) verified_.clear();  // bounded: a flood of keys only costs database reads
+    verified_[token_hash] = {*key, now + kVerifyCacheTtl};
     return key;
 }
 
 bool ApiKeyService::Revoke(const std::string& key_id) {
+    {
+        std::lock_guard lock(mu_);
+        verified_.clear();  // this node forgets at once; others within kVerifyCacheTtl
+    }
     auto c = db_.Write();
     return store::ApiKeyRepository(*c).Revoke(key_id, core::ToMillis(clock_.Now()));
 }

@@ -1,6 +1,9 @@
 #pragma once
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -21,6 +24,9 @@ struct IssuedKey {
 // API keys for the back office and tills (DESIGN.md "HTTP conventions"). The secret has 256 bits from
 // libsodium; only its SHA-256 is stored (a slow hash adds nothing to a random 256-bit secret), and it is
 // compared in constant time.
+//
+// Verified keys are remembered for kVerifyCacheTtl, so a till's requests cost one database read per key
+// and interval, not one per request. Revoking a key therefore takes effect on every node within that time.
 class ApiKeyService {
   public:
     ApiKeyService(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
@@ -30,9 +36,17 @@ class ApiKeyService {
     std::optional<store::ApiKeyRecord> Verify(const std::string& token);
     bool Revoke(const std::string& key_id);
 
+    static constexpr std::chrono::seconds kVerifyCacheTtl{10};
+
   private:
+    struct Cached {
+        store::ApiKeyRecord key;
+        std::chrono::steady_clock::time_point expires;
+    };
     store::Database& db_;
     const core::Clock& clock_;
+    std::mutex mu_;
+    std::unordered_map<std::string, Cached> verified_;  // by SHA-256 of the whole token
 };
 
 }  // namespace andel::app

@@ -239,14 +239,13 @@ Result<std::vector<store::MemberRecord>> MembershipService::Search(const std::st
     return MembershipRepository(*c).SearchMembers(query, limit, after_id);
 }
 
-Result<TillIdentity> MembershipService::Identity(store::Connection& c, std::optional<store::MemberRecord> m,
+Result<TillIdentity> MembershipService::Identity(std::optional<store::TillIdentityRecord> m,
                                                  const std::string& by) {
     if (!m) return Error::NotFound("no member found");
     TillIdentity t;
     t.identified_by = by;
     // R_CARD_3: earning depends on the membership, not on the state of any digital login.
     t.may_earn = m->status == "active" && m->household_id.has_value();
-    if (m->household_id) t.household = MembershipRepository(c).FindHousehold(*m->household_id);
     t.member = std::move(*m);
     return t;
 }
@@ -255,14 +254,18 @@ Result<TillIdentity> MembershipService::IdentifyByCard(const std::string& card_n
     if (!core::IsValidCardNumber(card_number))
         return Error::Malformed("a card number has 16 digits with a valid check digit", "card");
     auto c = db_.Read();
-    return Identity(*c, MembershipRepository(*c).FindMemberByCard(card_number), "card");
+    return Identity(
+        MembershipRepository(*c).FindTillIdentity(MembershipRepository::IdentifyBy::kCard, card_number),
+        "card");
 }
 
 Result<TillIdentity> MembershipService::IdentifyByMemberNumber(const std::string& member_number) {
     if (!core::IsValidMemberNumber(member_number))
         return Error::Malformed("a member number has 8 digits with a valid check digit", "member_number");
     auto c = db_.Read();
-    return Identity(*c, MembershipRepository(*c).FindMemberByNumber(member_number), "member_number");
+    return Identity(MembershipRepository(*c).FindTillIdentity(MembershipRepository::IdentifyBy::kMemberNumber,
+                                                              member_number),
+                    "member_number");
 }
 
 Result<TillIdentity> MembershipService::IdentifyByNationalId(const std::string& market,
@@ -271,7 +274,8 @@ Result<TillIdentity> MembershipService::IdentifyByNationalId(const std::string& 
     auto id = core::ParseNationalId(market, national_id, core::UtcDate(clock_.Now()));
     if (!id) return id.error();
     auto c = db_.Read();
-    return Identity(*c, MembershipRepository(*c).FindMemberByNationalIdHash(NationalIdHash(id->normalized)),
+    return Identity(MembershipRepository(*c).FindTillIdentity(
+                        MembershipRepository::IdentifyBy::kNationalIdHash, NationalIdHash(id->normalized)),
                     "national_id");
 }
 

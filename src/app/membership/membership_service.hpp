@@ -50,8 +50,7 @@ struct MemberView {
 
 // What a till learns when it identifies a customer (R_CARD_2, R_CARD_3): no contact data.
 struct TillIdentity {
-    store::MemberRecord member;
-    std::optional<store::HouseholdRecord> household;
+    store::TillIdentityRecord member;
     bool may_earn = false;
     std::string identified_by;  // "card" | "member_number" | "national_id"
 };
@@ -108,8 +107,8 @@ class MembershipService {
     core::Result<int64_t> RegisterIn(store::Connection& c, const RegisterInput& in, bool as_participant,
                                      const std::string& actor);
     core::Result<MemberView> View(store::Connection& c, const store::MemberRecord& m);
-    core::Result<TillIdentity> Identity(store::Connection& c, std::optional<store::MemberRecord> m,
-                                        const std::string& by);
+    static core::Result<TillIdentity> Identity(std::optional<store::TillIdentityRecord> m,
+                                               const std::string& by);
 
     store::Database& db_;
     const core::Clock& clock_;

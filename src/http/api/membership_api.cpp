@@ -82,23 +82,20 @@ json SummaryJson(const store::MemberRecord& m) {
 
 // What a till may know (R_CARD_2): enough to register the purchase, no contact data.
 json TillJson(const app::TillIdentity& t) {
-    json j = {{"member_number", Opt(t.member.member_number)},
-              {"first_name", t.member.person.first_name},
-              {"kind", t.member.kind},
-              {"status", t.member.status},
-              {"market", t.member.market},
+    const auto& m = t.member;
+    json j = {{"member_number", Opt(m.member_number)},
+              {"first_name", m.first_name},
+              {"kind", m.kind},
+              {"status", m.status},
+              {"market", m.market},
               {"identified_by", t.identified_by},
               {"may_earn", t.may_earn},
               {"household", nullptr}};
-    if (t.household) {
-        std::string owner;
-        for (const auto& m : t.household->members)
-            if (m.role == "owner" && m.member_number) owner = *m.member_number;
-        j["household"] = {{"id", t.household->id},
-                          {"owner_member_number", owner},
-                          {"role", Opt(t.member.household_role)},
-                          {"size", t.household->members.size()}};
-    }
+    if (m.household_id)
+        j["household"] = {{"id", *m.household_id},
+                          {"owner_member_number", Opt(m.owner_member_number)},
+                          {"role", Opt(m.household_role)},
+                          {"size", m.household_size}};
     return j;
 }
 

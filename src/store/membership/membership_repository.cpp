@@ -223,6 +223,40 @@ std::optional<MemberRecord> MembershipRepository::FindMemberByNationalIdHash(con
     return ToMember(*r);
 }
 
+std::optional<TillIdentityRecord> MembershipRepository::FindTillIdentity(IdentifyBy by,
+                                                                         const std::string& value) {
+    // The hot path of a till: one statement, a handful of index lookups.
+    static const std::string head =
+        "SELECT m.id, m.member_number, p.first_name, m.kind, m.status, m.market, hm.household_id, hm.role, "
+        "h.owner_member_id, om.member_number, "
+        "(SELECT COUNT(*) FROM household_members x WHERE x.household_id = hm.household_id) ";
+    static const std::string joins =
+        "JOIN persons p ON p.id = m.person_id LEFT JOIN household_members hm ON hm.member_id = m.id "
+        "LEFT JOIN households h ON h.id = hm.household_id LEFT JOIN members om ON om.id = h.owner_member_id ";
+    static const std::string by_card = head + "FROM cards c JOIN members m ON m.id = c.member_id " + joins +
+                                       "WHERE c.card_number = $1 AND c.status = 'active'";
+    static const std::string by_number = head + "FROM members m " + joins + "WHERE m.member_number = $1";
+    static const std::string by_hash = head + "FROM members m " + joins + "WHERE p.national_id_hash = $1";
+    const std::string& sql = by == IdentifyBy::kCard           ? by_card
+                             : by == IdentifyBy::kMemberNumber ? by_number
+                                                               : by_hash;
+    auto r = c_.QueryOne(sql, {Text(value)});
+    if (!r) return std::nullopt;
+    TillIdentityRecord t;
+    t.member_id = r->Int(0);
+    t.member_number = r->OptText(1);
+    t.first_name = r->Text(2);
+    t.kind = r->Text(3);
+    t.status = r->Text(4);
+    t.market = r->Text(5);
+    t.household_id = r->OptInt(6);
+    t.household_role = r->OptText(7);
+    t.owner_member_id = r->OptInt(8);
+    t.owner_member_number = r->OptText(9);
+    t.household_size = t.household_id ? r->Int(10) : 0;
+    return t;
+}
+
 bool MembershipRepository::PersonExistsWithNationalIdHash(const std::string& hash) {
     return c_.QueryOne("SELECT 1 FROM persons WHERE national_id_hash = $1", {Text(hash)}).has_value();
 }

@@ -37,6 +37,9 @@ class MembershipRepository {
     std::optional<MemberRecord> FindMemberByCard(const std::string& card_number);  // active cards only
     std::optional<MemberRecord> FindMemberByNationalIdHash(const std::string& hash);
     bool PersonExistsWithNationalIdHash(const std::string& hash);
+    // The till's view of a member, by an active card, a member number, or a national id hash.
+    enum class IdentifyBy { kCard, kMemberNumber, kNationalIdHash };
+    std::optional<TillIdentityRecord> FindTillIdentity(IdentifyBy by, const std::string& value);
     // Back-office search: exact member number, card number, e-mail or phone; or a name prefix.
     std::vector<MemberRecord> SearchMembers(const std::string& query, int limit, int64_t after_id);
     core::Result<void> UpdatePersonContact(const PersonRecord& r, int64_t now);

@@ -71,6 +71,18 @@ struct HouseholdRecord {
     std::vector<HouseholdMemberRecord> members;  // owner first, then participants by joining time
 };
 
+// What a till needs to register a purchase (R_CARD_2), read in one query: no contact data.
+struct TillIdentityRecord {
+    int64_t member_id = 0;
+    std::optional<std::string> member_number;
+    std::string first_name, kind, status, market;
+    std::optional<int64_t> household_id;
+    std::optional<std::string> household_role;
+    std::optional<int64_t> owner_member_id;
+    std::optional<std::string> owner_member_number;
+    int64_t household_size = 0;
+};
+
 struct TermsRecord {
     int64_t id = 0;
     std::string market, version, summary;
