@@ -427,6 +427,25 @@ Result<store::CardRecord> MembershipService::OrderCard(const std::string& member
     });
 }
 
+Result<store::CardRecord> MembershipService::ActivateCard(const std::string& card_number,
+                                                          const std::string& actor) {
+    if (!core::IsValidCardNumber(card_number))
+        return Error::Malformed("a card number has 16 digits with a valid check digit", "card_number");
+    return InTransaction(db_, [&](store::Connection& c) -> Result<store::CardRecord> {
+        MembershipRepository repo(c);
+        auto card = repo.FindCard(card_number);
+        if (!card) return Error::NotFound("no such card");
+        if (card->status != "ordered")
+            return Error::Conflict("only an ordered card can be activated; it is " + card->status);
+        auto member = repo.FindMember(card->member_id);
+        if (member->status != "active") return Error::Rule("R_LIFE_2", "the membership has ended");
+        int64_t ms = core::ToMillis(clock_.Now());
+        repo.SetCardStatus(card->id, "active", "", ms);
+        repo.AddEvent(card->member_id, "card_activated", Detail({{"card", card_number}}), actor, ms);
+        return *repo.FindCard(card_number);
+    });
+}
+
 Result<MemberView> MembershipService::ChangeHomeStore(const std::string& member_number,
                                                       const std::string& store_code,
                                                       const std::string& actor) {
@@ -510,6 +529,14 @@ Result<store::TermsRecord> MembershipService::PublishTerms(const store::TermsRec
         t.id = *id;
         return t;
     });
+}
+
+Result<store::TermsRecord> MembershipService::LatestTerms(const std::string& market) {
+    if (!Market(market)) return Error::NotFound("unknown or disabled market: " + market);
+    auto c = db_.Read();
+    auto terms = MembershipRepository(*c).LatestTerms(market);
+    if (!terms) return Error::NotFound("no terms are published for " + market);
+    return *terms;
 }
 
 Result<MemberView> MembershipService::AcceptTerms(const std::string& member_number,

@@ -86,6 +86,8 @@ class MembershipService {
     core::Result<store::CardRecord> ReplaceCard(const std::string& card_number, const std::string& reason,
                                                 const std::string& actor);
     core::Result<store::CardRecord> OrderCard(const std::string& member_number, const std::string& actor);
+    // An ordered card arrives and is activated; the member's other cards stay as they are (R_CARD_1).
+    core::Result<store::CardRecord> ActivateCard(const std::string& card_number, const std::string& actor);
 
     core::Result<MemberView> ChangeHomeStore(const std::string& member_number, const std::string& store_code,
                                              const std::string& actor);
@@ -96,6 +98,7 @@ class MembershipService {
                                              const std::string& actor);
 
     core::Result<store::TermsRecord> PublishTerms(const store::TermsRecord& terms);
+    core::Result<store::TermsRecord> LatestTerms(const std::string& market);
     core::Result<MemberView> AcceptTerms(const std::string& member_number, const std::string& version,
                                          const std::string& channel);
 

@@ -365,8 +365,23 @@ void AddMembershipRoutes(Router& router, Services& s) {
     };
     router.Add("POST", "/api/v1/cards/{card_number}/block", kBackOffice, card_action(false));
     router.Add("POST", "/api/v1/cards/{card_number}/replace", kBackOffice, card_action(true));
+    router.Add("POST", "/api/v1/cards/{card_number}/activate", kBackOffice, [&s](Context& ctx) {
+        return Reply(ctx, s.membership.ActivateCard(ctx.Param("card_number"), ctx.principal.Actor()), 200,
+                     CardJson);
+    });
 
-    router.Add("POST", "/api/v1/terms", kBackOffice, [&s](Context& ctx) {
+    auto terms_json = [](const store::TermsRecord& r) {
+        return json{{"market", r.market},
+                    {"version", r.version},
+                    {"major", r.major},
+                    {"summary", r.summary},
+                    {"published_at", Time(r.published_at)}};
+    };
+    router.Add("GET", "/api/v1/terms/{market}", kTillOrBackOffice, [&s, terms_json](Context& ctx) {
+        return Reply(ctx, s.membership.LatestTerms(ctx.Param("market")), 200, terms_json);
+    });
+
+    router.Add("POST", "/api/v1/terms", kBackOffice, [&s, terms_json](Context& ctx) {
         auto body = ParseObject(ctx.request);
         if (!body) return Problem(body.error(), ctx.request.request_id);
         Fields f(*body);
@@ -376,13 +391,7 @@ void AddMembershipRoutes(Router& router, Services& s) {
         t.summary = f.RequiredString("summary", 2000);
         t.major = f.OptionalBool("major").value_or(false);
         if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
-        return Reply(ctx, s.membership.PublishTerms(t), 201, [](const store::TermsRecord& r) {
-            return json{{"market", r.market},
-                        {"version", r.version},
-                        {"major", r.major},
-                        {"summary", r.summary},
-                        {"published_at", Time(r.published_at)}};
-        });
+        return Reply(ctx, s.membership.PublishTerms(t), 201, terms_json);
     });
 
     router.Add("POST", "/api/v1/members/{member_number}/terms-acceptances", kBackOffice, [&s](Context& ctx) {
