@@ -15,10 +15,12 @@
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
+#include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "http/api/api.hpp"
 #include "http/server.hpp"
 #include "store/database.hpp"
+#include "store/ledger/ledger_repository.hpp"
 #include "store/migrator.hpp"
 
 namespace {
@@ -64,7 +66,8 @@ std::unique_ptr<store::Database> OpenAndMigrate(const app::Config& cfg, const co
 int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock, const std::string& banner) {
     app::MembershipService membership(db, clock, cfg.markets, cfg.national_id_key);
     app::ApiKeyService keys(db, clock);
-    http::Services services{db, clock, cfg.markets, membership, keys};
+    app::ReceiptService receipts(db, clock, cfg.markets);
+    http::Services services{db, clock, cfg.markets, membership, keys, receipts};
     http::Router router(http::ApiKeyAuthenticator(keys));
     http::AddAllRoutes(router, services);
     http::ServerOptions options;
@@ -138,6 +141,12 @@ int main(int argc, char** argv) {
     auto* check = config->add_subcommand("check", "Validate andel.toml and the market files");
     AddCommon(check, common);
 
+    auto* checks = cli.add_subcommand("check", "Consistency checks");
+    checks->require_subcommand(1);
+    auto* check_ledger = checks->add_subcommand(
+        "ledger", "Prove that every entry sums to zero and every cached balance equals its postings");
+    AddCommon(check_ledger, common);
+
     auto* keys = cli.add_subcommand("keys", "API keys for the back office and tills");
     keys->require_subcommand(1);
     auto* keys_create = keys->add_subcommand("create", "Create a key; prints the token once");
@@ -202,6 +211,16 @@ int main(int argc, char** argv) {
                                  "/api/v1/till/cards/<card number from the member>\n" + "    " + url +
                                  "/openapi.json\n";
             return Serve(cfg, *db, clock, banner);
+        }
+        if (check_ledger->parsed()) {
+            auto c = db->Read();
+            auto problems = store::LedgerRepository(*c).Check(20);
+            if (problems.empty()) {
+                std::cout << "ledger OK: every entry sums to zero, every balance equals its postings\n";
+                return 0;
+            }
+            for (const auto& p : problems) std::cout << p << "\n";
+            return 1;
         }
         if (keys_create->parsed()) {
             app::ApiKeyService svc(*db, clock);

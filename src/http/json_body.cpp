@@ -11,7 +11,7 @@ core::Result<nlohmann::json> ParseObject(const Request& request) {
     return j;
 }
 
-void Fields::Fail(const std::string& name, const std::string& detail) {
+void Fields::FailAt(const std::string& name, const std::string& detail) {
     if (!error_) error_ = core::Error::Malformed(prefix_ + name + " " + detail, prefix_ + name);
 }
 
@@ -25,7 +25,7 @@ const nlohmann::json* Fields::Get(const std::string& name) {
 std::string Fields::RequiredString(const std::string& name, size_t max_len) {
     auto v = OptionalString(name, max_len);
     if (!v) {
-        Fail(name, "is required");
+        FailAt(name, "is required");
         return {};
     }
     return *v;
@@ -35,17 +35,17 @@ std::optional<std::string> Fields::OptionalString(const std::string& name, size_
     const auto* v = Get(name);
     if (!v) return std::nullopt;
     if (!v->is_string()) {
-        Fail(name, "must be a string");
+        FailAt(name, "must be a string");
         return std::nullopt;
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.size() > max_len) {
-        Fail(name, "is longer than " + std::to_string(max_len) + " bytes");
+        FailAt(name, "is longer than " + std::to_string(max_len) + " bytes");
         return std::nullopt;
     }
     for (unsigned char c : s) {
         if (c < 0x20) {
-            Fail(name, "must not contain control characters");
+            FailAt(name, "must not contain control characters");
             return std::nullopt;
         }
     }
@@ -55,7 +55,7 @@ std::optional<std::string> Fields::OptionalString(const std::string& name, size_
 int64_t Fields::RequiredInt(const std::string& name, int64_t min, int64_t max) {
     auto v = OptionalInt(name, min, max);
     if (!v) {
-        Fail(name, "is required");
+        FailAt(name, "is required");
         return 0;
     }
     return *v;
@@ -65,16 +65,16 @@ std::optional<int64_t> Fields::OptionalInt(const std::string& name, int64_t min,
     const auto* v = Get(name);
     if (!v) return std::nullopt;
     if (!v->is_number_integer()) {
-        Fail(name, "must be an integer");
+        FailAt(name, "must be an integer");
         return std::nullopt;
     }
     if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-        Fail(name, "is out of range");
+        FailAt(name, "is out of range");
         return std::nullopt;
     }
     int64_t n = v->get<int64_t>();
     if (n < min || n > max) {
-        Fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        FailAt(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
         return std::nullopt;
     }
     return n;
@@ -84,7 +84,7 @@ std::optional<bool> Fields::OptionalBool(const std::string& name) {
     const auto* v = Get(name);
     if (!v) return std::nullopt;
     if (!v->is_boolean()) {
-        Fail(name, "must be true or false");
+        FailAt(name, "must be true or false");
         return std::nullopt;
     }
     return v->get<bool>();
@@ -94,7 +94,24 @@ const nlohmann::json* Fields::OptionalObject(const std::string& name) {
     const auto* v = Get(name);
     if (!v) return nullptr;
     if (!v->is_object()) {
-        Fail(name, "must be an object");
+        FailAt(name, "must be an object");
+        return nullptr;
+    }
+    return v;
+}
+
+const nlohmann::json* Fields::Array(const std::string& name, size_t max_items, bool required) {
+    const auto* v = Get(name);
+    if (!v) {
+        if (required) FailAt(name, "is required");
+        return nullptr;
+    }
+    if (!v->is_array()) {
+        FailAt(name, "must be an array");
+        return nullptr;
+    }
+    if (v->size() > max_items) {
+        FailAt(name, "has more than " + std::to_string(max_items) + " elements");
         return nullptr;
     }
     return v;

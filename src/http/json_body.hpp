@@ -23,11 +23,16 @@ class Fields {
     std::optional<int64_t> OptionalInt(const std::string& name, int64_t min, int64_t max);
     std::optional<bool> OptionalBool(const std::string& name);
     const nlohmann::json* OptionalObject(const std::string& name);
+    // An array of at most max_items elements; nullptr (and a recorded problem when required) otherwise.
+    const nlohmann::json* Array(const std::string& name, size_t max_items, bool required);
+    // Records a problem found by the caller (e.g. in a nested element).
+    void Fail(const std::string& name, const std::string& detail) { FailAt(name, detail); }
+    bool ok() const { return !error_.has_value(); }
     // Call last: reports fields that were not read.
     core::Result<void> Finish();
 
   private:
-    void Fail(const std::string& name, const std::string& detail);
+    void FailAt(const std::string& name, const std::string& detail);
     const nlohmann::json* Get(const std::string& name);
     const nlohmann::json& j_;
     std::string prefix_;

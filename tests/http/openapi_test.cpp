@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "http/api/api.hpp"
 #include "http/router.hpp"
+#include "http/test_app.hpp"
 #include "test_support.hpp"
 
 namespace andel {
@@ -55,21 +56,7 @@ std::string Roles(const std::set<std::string>& roles) {
 // The real router of `andel serve` (src/cli/main.cpp Serve) over a fresh SQLite database.
 class OpenApiTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        auto loaded =
-            app::LoadConfig(test::SourcePath("config"),
-                            [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
-        ASSERT_TRUE(loaded.ok()) << loaded.error().detail;
-        cfg_ = std::make_unique<app::Config>(*loaded);
-        db_ = test::FreshDatabase("sqlite");
-        membership_ =
-            std::make_unique<app::MembershipService>(*db_, clock_, cfg_->markets, cfg_->national_id_key);
-        keys_ = std::make_unique<app::ApiKeyService>(*db_, clock_);
-        services_ = std::make_unique<http::Services>(
-            http::Services{*db_, clock_, cfg_->markets, *membership_, *keys_});
-        router_ = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys_));
-        http::AddAllRoutes(*router_, *services_);
-    }
+    void SetUp() override { app_ = std::make_unique<test::TestApp>("sqlite", false); }
 
     json Spec() const {
         json spec = json::parse(http::OpenApiJson(), nullptr, false);
@@ -80,7 +67,7 @@ class OpenApiTest : public ::testing::Test {
     // Method + pattern of every registered route, with its roles.
     std::map<Operation, std::set<std::string>> RouterOperations() const {
         std::map<Operation, std::set<std::string>> out;
-        for (const auto& r : router_->Routes()) out[Upper(r.method) + " " + r.pattern] = r.roles;
+        for (const auto& r : app_->router->Routes()) out[Upper(r.method) + " " + r.pattern] = r.roles;
         return out;
     }
 
@@ -96,13 +83,7 @@ class OpenApiTest : public ::testing::Test {
         return out;
     }
 
-    core::SystemClock clock_;
-    std::unique_ptr<app::Config> cfg_;
-    std::unique_ptr<store::Database> db_;
-    std::unique_ptr<app::MembershipService> membership_;
-    std::unique_ptr<app::ApiKeyService> keys_;
-    std::unique_ptr<http::Services> services_;
-    std::unique_ptr<http::Router> router_;
+    std::unique_ptr<test::TestApp> app_;
 };
 
 TEST_F(OpenApiTest, IsOpenApi31Json) {
@@ -127,7 +108,7 @@ TEST_F(OpenApiTest, ServedAtOpenApiJson) {
     request.method = "GET";
     request.target = request.path = "/openapi.json";
     request.request_id = "openapi-test";
-    http::Response response = router_->Handle(request);
+    http::Response response = app_->router->Handle(request);
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body, http::OpenApiJson());
 }

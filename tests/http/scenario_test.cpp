@@ -4,7 +4,8 @@
 // A file is a list of steps, each:
 //   ### what the step shows (rule IDs here)
 //   METHOD /path/with/{{captured}}/values
-//   auth: backoffice | till | none          (optional; default backoffice)
+//   auth: backoffice | till | till-no | till-se | none   (optional; default backoffice; tills of
+//         dk-odense-1, no-bergen-1, se-umea-1)
 //   <request JSON, optional, any number of lines>
 //   ---- STATUS
 //   <expected JSON, optional>
@@ -29,6 +30,7 @@
 #include "app/membership/membership_service.hpp"
 #include "http/api/api.hpp"
 #include "http/server.hpp"
+#include "http/test_app.hpp"
 #include "test_support.hpp"
 
 namespace andel {
@@ -185,20 +187,11 @@ class Scenario : public ::testing::TestWithParam<std::tuple<std::string, std::st
 
 TEST_P(Scenario, Replays) {
     const auto& [engine, file] = GetParam();
-    auto cfg = app::LoadConfig(test::SourcePath("config"), [](const std::string&) { return std::nullopt; });
-    ASSERT_TRUE(cfg.ok()) << cfg.error().detail;
-    core::FixedClock clock{core::FromMillis(1'795'435'200'000)};  // 2026-11-23T08:00:00Z
-    auto db = test::FreshDatabase(engine);
-    app::SeedDemo(*db, cfg->markets, cfg->national_id_key, clock);
-    app::MembershipService membership(*db, clock, cfg->markets, cfg->national_id_key);
-    app::ApiKeyService keys(*db, clock);
-    http::Services services{*db, clock, cfg->markets, membership, keys};
-    http::Router router(http::ApiKeyAuthenticator(keys));
-    http::AddAllRoutes(router, services);
+    test::TestApp app(engine);
     http::ServerOptions options;
     options.port = 0;
     options.threads = 1;
-    http::Server server(options, router);
+    http::Server server(options, *app.router);
     server.Start();
 
     std::map<std::string, std::string> vars;
@@ -206,6 +199,8 @@ TEST_P(Scenario, Replays) {
         SCOPED_TRACE(file + ":" + std::to_string(step.line) + " " + step.title);
         std::string token = step.auth == "backoffice" ? app::kDemoBackOfficeToken
                             : step.auth == "till"     ? app::kDemoTillToken
+                            : step.auth == "till-no"  ? app::kDemoTillTokenNo
+                            : step.auth == "till-se"  ? app::kDemoTillTokenSe
                                                       : "";
         auto r =
             Call(server.port(), step.method, Substitute(step.path, vars), token, Substitute(step.body, vars));

@@ -71,11 +71,14 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
     GenerateMembers(db, markets, national_id_key, clock, options);
 
     store::Transaction tx(db);
-    auto till_store = store::MembershipRepository(tx.conn()).FindStoreByCode("dk-odense-1");
     DemoKey(tx.conn(), kDemoBackOfficeToken, "backoffice", std::nullopt, "demo back office", now);
-    DemoKey(tx.conn(), kDemoTillToken, "till",
-            till_store ? std::optional<int64_t>(till_store->id) : std::nullopt, "demo till, Andel Odense C",
-            now);
+    const std::pair<const char*, const char*> tills[] = {
+        {kDemoTillToken, "dk-odense-1"}, {kDemoTillTokenNo, "no-bergen-1"}, {kDemoTillTokenSe, "se-umea-1"}};
+    for (const auto& [token, code] : tills) {
+        auto till_store = store::MembershipRepository(tx.conn()).FindStoreByCode(code);
+        if (till_store)
+            DemoKey(tx.conn(), token, "till", till_store->id, std::string("demo till, ") + code, now);
+    }
     tx.Commit();
 }
 

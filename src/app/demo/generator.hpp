@@ -19,8 +19,12 @@ inline constexpr int64_t kDemoMemberBody = 3321674;
 // them.
 inline constexpr const char* kDemoBackOfficeToken =
     "andel_de00000000000001_d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0";
-inline constexpr const char* kDemoTillToken =
+inline constexpr const char* kDemoTillToken =  // a till of dk-odense-1
     "andel_de00000000000002_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m0";
+inline constexpr const char* kDemoTillTokenNo =  // a till of no-bergen-1
+    "andel_de00000000000003_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111n0rg";
+inline constexpr const char* kDemoTillTokenSe =  // a till of se-umea-1
+    "andel_de00000000000004_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111sver";
 
 struct GenerateOptions {
     int64_t members = 1000;

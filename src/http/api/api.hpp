@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/access/api_key_service.hpp"
+#include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
@@ -17,6 +18,7 @@ struct Services {
     const std::map<std::string, core::MarketRules>& markets;
     app::MembershipService& membership;
     app::ApiKeyService& api_keys;
+    app::ReceiptService& receipts;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys.
@@ -24,6 +26,7 @@ Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys);
 
 void AddSystemRoutes(Router& router, Services& s);
 void AddMembershipRoutes(Router& router, Services& s);
+void AddLedgerRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

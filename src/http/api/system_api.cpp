@@ -80,6 +80,7 @@ void AddSystemRoutes(Router& router, Services& s) {
 void AddAllRoutes(Router& router, Services& s) {
     AddSystemRoutes(router, s);
     AddMembershipRoutes(router, s);
+    AddLedgerRoutes(router, s);
 }
 
 }  // namespace andel::http

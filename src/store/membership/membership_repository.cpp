@@ -125,10 +125,10 @@ int64_t MembershipRepository::InsertStore(const StoreRecord& r, int64_t now) {
 
 std::vector<StoreRecord> MembershipRepository::ListStores(std::optional<int64_t> cooperative_id) {
     std::vector<StoreRecord> out;
-    for (const auto& r : c_.Query(
-             "SELECT id, cooperative_id, code, name, city FROM stores WHERE $1 = 0 OR cooperative_id = $1 "
-             "ORDER BY code",
-             {Int(cooperative_id.value_or(0))}))
+    for (const auto& r : c_.Query("SELECT id, cooperative_id, code, name, city FROM stores WHERE CAST($1 AS "
+                                  "BIGINT) = 0 OR cooperative_id = $1 "
+                                  "ORDER BY code",
+                                  {Int(cooperative_id.value_or(0))}))
         out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4)});
     return out;
 }

@@ -1,0 +1,276 @@
+#include "app/ledger/receipt_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "app/local_time.hpp"
+#include "core/ledger/journal.hpp"
+#include "core/membership/numbers.hpp"
+#include "store/ledger/ledger_repository.hpp"
+#include "store/membership/membership_repository.hpp"
+
+namespace andel::app {
+namespace {
+
+using core::Error;
+using core::Result;
+namespace kind = core::account_kind;
+
+template <typename F>
+auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            store::Transaction tx(db);
+            auto result = body(tx.conn());
+            if (result.ok()) tx.Commit();
+            return result;
+        } catch (const store::DbError& e) {
+            bool retry =
+                e.kind() == store::DbError::Kind::kBusy || e.kind() == store::DbError::Kind::kSerialization ||
+                e.kind() == store::DbError::Kind::kUniqueViolation;  // a concurrent post of the same receipt
+            if (!retry || attempt >= 4) throw;
+        }
+    }
+}
+
+core::AccountRef Account(const char* k, const char* owner_kind, int64_t owner_id, const std::string& unit) {
+    return {k, owner_kind, owner_id, unit};
+}
+
+// Adds a pair of postings moving `amount` into `to` from `from`; nothing when the amount is zero.
+void Move(core::JournalEntry& e, const core::AccountRef& to, const core::AccountRef& from, int64_t amount,
+          std::optional<int> lot = std::nullopt) {
+    if (amount == 0) return;
+    e.postings.push_back({to, amount, lot});
+    e.postings.push_back({from, -amount, std::nullopt});
+}
+
+}  // namespace
+
+Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput& in,
+                                            const std::string& actor) {
+    if (in.receipt_id.empty() || in.receipt_id.size() > 64)
+        return Error::Malformed("receipt_id is 1 to 64 characters", "receipt_id");
+    if (in.till.empty() || in.till.size() > 32) return Error::Malformed("till is 1 to 32 characters", "till");
+    if (in.card && in.member_number)
+        return Error::Malformed("identify the customer by card or member number, not both", "customer");
+    if (in.card && !core::IsValidCardNumber(*in.card))
+        return Error::Malformed("the card number's check digit is wrong", "customer.card");
+    if (in.member_number && !core::IsValidMemberNumber(*in.member_number))
+        return Error::Malformed("the member number's check digit is wrong", "customer.member_number");
+    ANDEL_TRY(core::ValidateReceipt(in.lines, in.tenders));
+    return InTransaction(db_, [&](store::Connection& c) { return PostIn(c, store_id, in, actor); });
+}
+
+Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
+                                              const std::string& actor) {
+    store::ReceiptRepository receipts(c);
+    store::MembershipRepository members(c);
+    store::LedgerRepository ledger(c);
+    int64_t now = core::ToMillis(clock_.Now());
+
+    // Idempotent on (store, receipt id): the same body gives the first result, another body is a conflict.
+    if (auto existing = receipts.Find(store_id, in.receipt_id)) {
+        if (existing->body_hash != in.body_hash)
+            return Error::Conflict("receipt " + in.receipt_id + " was posted before with different content");
+        ReceiptOutcome out;
+        out.receipt = *existing;
+        out.replayed = true;
+        return out;
+    }
+
+    auto store = members.FindStore(store_id);
+    if (!store) return Error::Invalid("the till's store does not exist");
+    auto coop = members.FindCooperative(store->cooperative_id);
+    auto market_it = markets_.find(coop->market);
+    if (market_it == markets_.end()) return Error::Invalid("the store's market is not enabled");
+    const core::MarketRules& rules = market_it->second;
+
+    store::ReceiptRecord r;
+    r.store_id = store_id;
+    r.receipt_key = in.receipt_id;
+    r.till = in.till;
+    r.occurred_at = core::ToMillis(in.occurred_at);
+    r.month = LocalMonth(rules.time_zone, in.occurred_at);
+    r.currency = rules.currency;
+    r.body_hash = in.body_hash;
+    r.created_at = now;
+    {
+        nlohmann::json lines = nlohmann::json::array(), tenders = nlohmann::json::array();
+        for (const auto& l : in.lines)
+            lines.push_back({l.sku, l.category, l.quantity, l.amount_minor, l.discount_minor});
+        for (const auto& t : in.tenders) tenders.push_back({t.kind, t.amount_minor});
+        r.lines_json = lines.dump();
+        r.tenders_json = tenders.dump();
+    }
+
+    // Who earns: the identified customer's household (R_CARD_2, R_HH_6); for a return, the original sale's.
+    std::optional<store::MemberRecord> member;
+    if (in.card) {
+        member = members.FindMemberByCard(*in.card);
+        if (!member) return Error::Invalid("no active card " + *in.card, "customer.card");
+        r.identified_by = "card";
+    } else if (in.member_number) {
+        member = members.FindMemberByNumber(*in.member_number);
+        if (!member) return Error::Invalid("no member " + *in.member_number, "customer.member_number");
+        r.identified_by = "member_number";
+    }
+    if (member && member->market != coop->market)
+        return Error::Invalid("the member belongs to another market than the store", "customer");
+
+    int64_t total = 0;
+    for (const auto& l : in.lines) total += l.Net();
+    r.total_minor = total;
+    core::JournalEntry entry;
+    entry.source_key = "store:" + std::to_string(store_id) + "/receipt:" + in.receipt_id;
+    entry.actor = actor;
+    entry.occurred_at = r.occurred_at;
+    core::AccountRef funding_money = Account(kind::kStoreFunding, "store", store_id, rules.currency);
+    core::AccountRef funding_points = Account(kind::kStoreFunding, "store", store_id, "points");
+
+    if (total < 0) {
+        // A return: takes back, in proportion, what the original sale earned (R_BON_2 .. R_BON_7).
+        if (!in.original_receipt_id)
+            return Error::Invalid("a return names the sale it returns goods from", "original_receipt_id");
+        auto original = receipts.Find(store_id, *in.original_receipt_id);
+        if (!original)
+            return Error::Invalid("no receipt " + *in.original_receipt_id + " in this store",
+                                  "original_receipt_id");
+        if (original->total_minor < 0)
+            return Error::Invalid("the original is itself a return", "original_receipt_id");
+        r.original_receipt_id = original->id;
+        r.member_id = original->member_id;
+        r.household_id = original->household_id;
+        if (!r.identified_by && original->identified_by) r.identified_by = "original_receipt";
+        auto returned = core::ComputeEarning(in.lines, in.tenders, rules, {});
+        if (!returned) return returned.error();
+        int64_t returned_eligible = -returned->eligible_minor;
+        auto already = receipts.Returned(original->id);
+        if (returned_eligible > original->eligible_minor - already.eligible_minor)
+            return Error::Invalid("more is returned than the sale has left", "lines");
+        core::Earning earned{original->total_minor,
+                             original->eligible_minor,
+                             original->bonus_minor,
+                             original->savings_minor,
+                             original->points,
+                             original->dividend_base_minor,
+                             0};
+        core::Earning taken{0,
+                            already.eligible_minor,
+                            already.bonus_minor,
+                            already.savings_minor,
+                            already.points,
+                            already.dividend_base_minor,
+                            0};
+        core::Earning back = core::Reversal(earned, taken, returned_eligible);
+        int64_t dividend_back = 0;
+        if (original->dividend_base_minor > 0) {
+            __int128 d = static_cast<__int128>(original->dividend_minor) * back.dividend_base_minor /
+                         original->dividend_base_minor;
+            dividend_back =
+                std::min<int64_t>(static_cast<int64_t>(d), original->dividend_minor - already.dividend_minor);
+        }
+        r.eligible_minor = -returned_eligible;
+        r.bonus_minor = -back.bonus_minor;
+        r.savings_minor = -back.savings_minor;
+        r.dividend_base_minor = -back.dividend_base_minor;
+        r.dividend_minor = -dividend_back;
+        entry.source_kind = "return";
+        entry.description = "return of receipt " + *in.original_receipt_id;
+        if (r.household_id) {
+            int64_t h = *r.household_id;
+            Move(entry, funding_money, Account(kind::kHouseholdBonus, "household", h, rules.currency),
+                 back.bonus_minor);
+            Move(entry, Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
+                 Account(kind::kDividendAccrual, "household", h, rules.currency), dividend_back);
+            if (back.points > 0) {
+                // Points come back from the lots that still hold them, the sale's month first; points already
+                // spent or expired are not clawed back (the balance never goes below zero).
+                auto acc = Account(kind::kHouseholdPoints, "household", h, "points");
+                int64_t acc_id = ledger.AccountId(acc, now);
+                int64_t want = back.points;
+                std::vector<std::pair<int, int64_t>> take;
+                auto lots = ledger.Lots(acc_id);
+                for (bool sale_month : {true, false}) {
+                    for (const auto& lot : lots) {
+                        if ((lot.month == original->month) != sale_month || want <= 0) continue;
+                        int64_t n = std::min(want, lot.remaining);
+                        if (n > 0) take.emplace_back(lot.month, n);
+                        want -= n;
+                    }
+                }
+                for (const auto& [month, n] : take) {
+                    entry.postings.push_back({acc, -n, month});
+                    entry.postings.push_back({funding_points, n, std::nullopt});
+                    r.points -= n;
+                }
+            }
+        }
+        if (r.member_id) {
+            Move(entry, funding_money, Account(kind::kSavings, "member", *r.member_id, rules.currency),
+                 back.savings_minor);
+        }
+        if (r.household_id)
+            receipts.AddMonthSpend(*r.household_id, original->month, r.eligible_minor, r.points);
+    } else {
+        core::EarningContext ctx;
+        bool may_earn = false;
+        if (member && member->status == "active") {
+            r.member_id = member->id;
+            r.household_id = member->household_id;
+            ctx.profile_customer = member->kind == "profile";
+            ctx.own_cooperative = member->cooperative_id == store->cooperative_id;
+            may_earn = ctx.profile_customer || member->household_id.has_value();
+            if (member->household_id)
+                ctx.household_month_spend_before_minor =
+                    receipts.MonthSpend(*member->household_id, r.month).first;
+        }
+        auto earning = core::ComputeEarning(in.lines, in.tenders, rules, ctx);
+        if (!earning) return earning.error();
+        r.eligible_minor = earning->eligible_minor;
+        if (may_earn) {
+            r.bonus_minor = earning->bonus_minor;
+            r.savings_minor = earning->savings_minor;
+            r.points = earning->points;
+            r.dividend_base_minor = earning->dividend_base_minor;
+            r.dividend_minor = core::ApplyBasisPoints(earning->dividend_base_minor, earning->dividend_bp);
+        }
+        entry.source_kind = "receipt";
+        entry.description = "receipt " + in.receipt_id;
+        if (may_earn && r.household_id) {
+            int64_t h = *r.household_id;
+            Move(entry, Account(kind::kHouseholdBonus, "household", h, rules.currency), funding_money,
+                 r.bonus_minor);
+            Move(entry, Account(kind::kHouseholdPoints, "household", h, "points"), funding_points, r.points,
+                 r.month);
+            Move(entry, Account(kind::kDividendAccrual, "household", h, rules.currency),
+                 Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
+                 r.dividend_minor);
+            receipts.AddMonthSpend(h, r.month, r.eligible_minor, r.points);
+        }
+        if (may_earn && r.member_id)
+            Move(entry, Account(kind::kSavings, "member", *r.member_id, rules.currency), funding_money,
+                 r.savings_minor);
+    }
+
+    if (!entry.postings.empty()) {
+        auto entry_id = ledger.Post(entry, now);
+        if (!entry_id) return entry_id.error();
+        r.entry_id = *entry_id;
+    }
+    r.id = receipts.Insert(r);
+
+    ReceiptOutcome out;
+    out.receipt = r;
+    if (member) out.member_number = member->member_number;
+    if (r.household_id) {
+        bool points = rules.reward == core::RewardKind::kPoints;
+        auto acc = ledger.FindAccount(
+            points ? Account(kind::kHouseholdPoints, "household", *r.household_id, "points")
+                   : Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency));
+        out.balance = acc ? acc->balance : 0;
+        out.balance_unit = points ? "points" : rules.currency;
+    }
+    return out;
+}
+
+}  // namespace andel::app

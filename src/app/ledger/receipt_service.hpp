@@ -1,0 +1,53 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/ledger/earning.hpp"
+#include "core/market.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/ledger/receipt_repository.hpp"
+
+namespace andel::app {
+
+struct ReceiptInput {
+    std::string receipt_id;  // the till's id, unique per store
+    std::string till;
+    core::Timestamp occurred_at;
+    std::optional<std::string> card, member_number;  // the customer, when identified (R_CARD_2)
+    std::vector<core::ReceiptLine> lines;
+    std::vector<core::Tender> tenders;
+    std::optional<std::string> original_receipt_id;  // a return: the sale it returns goods from (same store)
+    std::string body_hash;                           // SHA-256 of the canonical request, set by the caller
+};
+
+struct ReceiptOutcome {
+    store::ReceiptRecord receipt;
+    bool replayed = false;  // the same receipt was posted before: this is the first result again
+    std::optional<std::string> member_number;
+    std::optional<int64_t> balance;  // the household's reward balance after (points, or minor units)
+    std::string balance_unit;
+};
+
+// Receipts from the tills feed the ledger (R_BON_1, R_BON_2, R_BON_3, R_BON_6, R_BON_7, R_HH_6, R_MEM_2):
+// one transaction stores the receipt and posts what it earned, idempotent on (store, receipt id).
+class ReceiptService {
+  public:
+    ReceiptService(store::Database& db, const core::Clock& clock,
+                   const std::map<std::string, core::MarketRules>& markets)
+        : db_(db), clock_(clock), markets_(markets) {}
+
+    core::Result<ReceiptOutcome> Post(int64_t store_id, const ReceiptInput& in, const std::string& actor);
+
+  private:
+    core::Result<ReceiptOutcome> PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
+                                        const std::string& actor);
+    store::Database& db_;
+    const core::Clock& clock_;
+    const std::map<std::string, core::MarketRules>& markets_;
+};
+
+}  // namespace andel::app

@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace andel::core {
+
+// The kinds of ledger account. Members' value: household_points (SE, R_BON_3/R_HH_6), household_bonus
+// (DK/NO money, R_BON_6), savings (a DK customer with a profile, R_MEM_2), dividend_accrual (NO, R_BON_7).
+// The operator's counter-accounts: store_funding (what a store gives out), dividend_payable (a cooperative's
+// dividend promised), redemption, expiry, forfeiture, adjustment.
+namespace account_kind {
+inline constexpr const char* kHouseholdPoints = "household_points";
+inline constexpr const char* kHouseholdBonus = "household_bonus";
+inline constexpr const char* kSavings = "savings";
+inline constexpr const char* kDividendAccrual = "dividend_accrual";
+inline constexpr const char* kStoreFunding = "store_funding";
+inline constexpr const char* kDividendPayable = "dividend_payable";
+}  // namespace account_kind
+
+// Whose value an account holds: a member's must never go below zero.
+bool IsMemberValueAccount(const std::string& kind);
+
+struct AccountRef {
+    std::string kind, owner_kind;
+    int64_t owner_id = 0;
+    std::string unit;  // "points" or a currency
+    friend bool operator==(const AccountRef&, const AccountRef&) = default;
+};
+
+struct PostingLine {
+    AccountRef account;
+    int64_t amount = 0;
+    std::optional<int> lot_month;  // YYYYMM: credits to and debits from points lots
+};
+
+// A journal entry to post: idempotent on (source_kind, source_key).
+struct JournalEntry {
+    std::string source_kind, source_key, description, actor;
+    int64_t occurred_at = 0;
+    std::vector<PostingLine> postings;
+};
+
+// An entry is balanced when its postings sum to zero in every unit, and has at least two postings and no
+// zero amounts (a zero posting says nothing and is left out by the builders).
+Result<void> CheckBalanced(const JournalEntry& entry);
+
+// YYYYMM arithmetic for lots (R_BON_4).
+int AddMonths(int yyyymm, int months);
+
+}  // namespace andel::core

@@ -1,0 +1,132 @@
+#include "app/crypto.hpp"
+#include "core/ledger/journal.hpp"
+#include "core/membership/numbers.hpp"
+#include "http/api/api.hpp"
+#include "http/json_body.hpp"
+#include "store/ledger/ledger_repository.hpp"
+#include "store/membership/membership_repository.hpp"
+
+namespace andel::http {
+namespace {
+
+using nlohmann::json;
+constexpr int64_t kMaxAmount = 100'000'000'000;  // 1 000 000 000.00 in minor units
+
+core::Result<app::ReceiptInput> ReadReceipt(const json& body) {
+    Fields f(body);
+    app::ReceiptInput in;
+    in.receipt_id = f.RequiredString("receipt_id", 64);
+    in.till = f.RequiredString("till", 32);
+    auto when = f.RequiredString("occurred_at", 40);
+    if (f.ok() && !core::ParseTimestamp(when, in.occurred_at))
+        f.Fail("occurred_at", "must be an RFC 3339 time, e.g. 2026-11-23T10:15:00Z");
+    in.original_receipt_id = f.OptionalString("original_receipt_id", 64);
+    if (const auto* customer = f.OptionalObject("customer")) {
+        Fields c(*customer, "customer.");
+        in.card = c.OptionalString("card", 16);
+        in.member_number = c.OptionalString("member_number", 8);
+        ANDEL_TRY(c.Finish());
+    }
+    if (const auto* lines = f.Array("lines", 10'000, true)) {
+        for (size_t i = 0; i < lines->size(); ++i) {
+            std::string prefix = "lines[" + std::to_string(i) + "].";
+            if (!(*lines)[i].is_object())
+                return core::Error::Malformed(prefix + " must be an object", "lines");
+            Fields l((*lines)[i], prefix);
+            core::ReceiptLine line;
+            line.sku = l.RequiredString("sku", 64);
+            line.category = l.RequiredString("category", 64);
+            line.quantity = l.OptionalInt("quantity", -1'000'000, 1'000'000).value_or(1);
+            line.amount_minor = l.RequiredInt("amount_minor", -kMaxAmount, kMaxAmount);
+            line.discount_minor = l.OptionalInt("discount_minor", 0, kMaxAmount).value_or(0);
+            ANDEL_TRY(l.Finish());
+            in.lines.push_back(std::move(line));
+        }
+    }
+    if (const auto* tenders = f.Array("tenders", 50, true)) {
+        for (size_t i = 0; i < tenders->size(); ++i) {
+            std::string prefix = "tenders[" + std::to_string(i) + "].";
+            if (!(*tenders)[i].is_object())
+                return core::Error::Malformed(prefix + " must be an object", "tenders");
+            Fields t((*tenders)[i], prefix);
+            core::Tender tender;
+            tender.kind = t.RequiredString("kind", 32);
+            tender.amount_minor = t.RequiredInt("amount_minor", -kMaxAmount, kMaxAmount);
+            ANDEL_TRY(t.Finish());
+            in.tenders.push_back(std::move(tender));
+        }
+    }
+    ANDEL_TRY(f.Finish());
+    in.body_hash = app::Sha256Hex(Dump(body));
+    return in;
+}
+
+json OutcomeJson(const app::ReceiptOutcome& o) {
+    const auto& r = o.receipt;
+    json j = {{"receipt_id", r.receipt_key},
+              {"till", r.till},
+              {"occurred_at", core::FormatTimestamp(core::FromMillis(r.occurred_at))},
+              {"currency", r.currency},
+              {"total_minor", r.total_minor},
+              {"eligible_minor", r.eligible_minor},
+              {"earned",
+               {{"bonus_minor", r.bonus_minor},
+                {"savings_minor", r.savings_minor},
+                {"points", r.points},
+                {"dividend_minor", r.dividend_minor}}},
+              {"identified_by", r.identified_by ? json(*r.identified_by) : json(nullptr)},
+              {"replayed", o.replayed}};
+    if (o.balance) j["balance"] = {{"amount", *o.balance}, {"unit", o.balance_unit}};
+    return j;
+}
+
+}  // namespace
+
+void AddLedgerRoutes(Router& router, Services& s) {
+    // Tills post receipts (R_BON_1, R_CARD_2): idempotent on (store, receipt_id).
+    router.Add("POST", "/api/v1/till/receipts", {app::kRoleTill}, [&s](Context& ctx) {
+        if (!ctx.principal.store_id)
+            return Problem(core::Error::Forbidden("this key belongs to no store"), ctx.request.request_id);
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        auto in = ReadReceipt(*body);
+        if (!in) return Problem(in.error(), ctx.request.request_id);
+        auto out = s.receipts.Post(*ctx.principal.store_id, *in, ctx.principal.Actor());
+        if (!out) return Problem(out.error(), ctx.request.request_id);
+        return JsonResponse(out->replayed ? 200 : 201, OutcomeJson(*out));
+    });
+
+    // A member's household balances (R_BON_8).
+    router.Add("GET", "/api/v1/members/{member_number}/balance", {app::kRoleBackOffice}, [&s](Context& ctx) {
+        const auto& number = ctx.Param("member_number");
+        if (!core::IsValidMemberNumber(number))
+            return Problem(core::Error::Malformed("a member number has 8 digits with a valid check digit",
+                                                  "member_number"),
+                           ctx.request.request_id);
+        auto c = s.db.Read();
+        auto m = store::MembershipRepository(*c).FindMemberByNumber(number);
+        if (!m) return Problem(core::Error::NotFound("no member with that number"), ctx.request.request_id);
+        auto market = s.markets.find(m->market);
+        std::string currency = market == s.markets.end() ? "" : market->second.currency;
+        store::LedgerRepository ledger(*c);
+        json accounts = json::array();
+        auto add = [&](const char* kind, const char* owner_kind, int64_t owner, const std::string& unit) {
+            auto acc = ledger.FindAccount({kind, owner_kind, owner, unit});
+            accounts.push_back({{"kind", kind}, {"unit", unit}, {"balance", acc ? acc->balance : 0}});
+        };
+        if (m->household_id) {
+            if (market != s.markets.end() && market->second.reward == core::RewardKind::kPoints)
+                add(core::account_kind::kHouseholdPoints, "household", *m->household_id, "points");
+            else
+                add(core::account_kind::kHouseholdBonus, "household", *m->household_id, currency);
+            if (market != s.markets.end() && market->second.reward == core::RewardKind::kBonusAndDividend)
+                add(core::account_kind::kDividendAccrual, "household", *m->household_id, currency);
+        }
+        if (m->kind == "profile") add(core::account_kind::kSavings, "member", m->id, currency);
+        return JsonResponse(200, {{"member_number", number},
+                                  {"household_id", m->household_id ? json(*m->household_id) : json(nullptr)},
+                                  {"accounts", accounts}});
+    });
+}
+
+}  // namespace andel::http

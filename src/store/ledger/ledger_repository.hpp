@@ -1,0 +1,62 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/ledger/journal.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+namespace andel::store {
+
+struct AccountRecord {
+    int64_t id = 0;
+    core::AccountRef ref;
+    int64_t balance = 0;
+};
+
+struct LotRecord {
+    int month = 0;  // YYYYMM
+    int64_t earned = 0, remaining = 0;
+};
+
+struct PostingRecord {
+    int64_t entry_id = 0;
+    std::string source_kind, source_key, description;
+    int64_t occurred_at = 0;
+    int64_t amount = 0;
+    std::optional<int> lot_month;
+};
+
+// The double-entry ledger. Post() runs inside the caller's transaction; balances are updated in the same
+// statement order on both engines, so concurrent posts to one account serialise on its row.
+class LedgerRepository {
+  public:
+    explicit LedgerRepository(Connection& c) : c_(c) {}
+
+    // The id of an account, created on first use.
+    int64_t AccountId(const core::AccountRef& ref, int64_t now);
+    std::optional<AccountRecord> FindAccount(const core::AccountRef& ref);
+    std::optional<int64_t> FindEntry(const std::string& source_kind, const std::string& source_key);
+
+    // Posts a balanced entry: entry row, postings, cached balances, points lots. Refuses (and the caller
+    // rolls back) when a member's account would go below zero or a lot below empty.
+    core::Result<int64_t> Post(const core::JournalEntry& entry, int64_t now);
+
+    // How a debit of `amount` points from an account splits over its lots, oldest first (R_BON_4). Fewer
+    // points than asked when the lots hold less.
+    std::vector<std::pair<int, int64_t>> OldestLots(int64_t account_id, int64_t amount);
+    std::vector<LotRecord> Lots(int64_t account_id);
+    std::vector<PostingRecord> History(int64_t account_id, int limit, int64_t before_entry_id);
+
+    // `andel check ledger`: every entry sums to zero per unit, every cached balance equals its postings,
+    // every points account's lots hold its balance, no member account below zero. The problems found, at
+    // most `limit`.
+    std::vector<std::string> Check(int limit);
+
+  private:
+    Connection& c_;
+};
+
+}  // namespace andel::store

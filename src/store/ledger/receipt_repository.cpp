@@ -1,0 +1,132 @@
+#include "store/ledger/receipt_repository.hpp"
+
+namespace andel::store {
+namespace {
+
+constexpr std::string_view kSelect =
+    "SELECT id, store_id, receipt_key, till, occurred_at, month, member_id, household_id, identified_by, "
+    "currency, "
+    "total_minor, eligible_minor, bonus_minor, savings_minor, points, dividend_base_minor, dividend_minor, "
+    "original_receipt_id, lines, tenders, body_hash, entry_id, created_at FROM receipts ";
+
+ReceiptRecord ToReceipt(const Row& r) {
+    ReceiptRecord x;
+    x.id = r.Int(0);
+    x.store_id = r.Int(1);
+    x.receipt_key = r.Text(2);
+    x.till = r.Text(3);
+    x.occurred_at = r.Int(4);
+    x.month = static_cast<int>(r.Int(5));
+    x.member_id = r.OptInt(6);
+    x.household_id = r.OptInt(7);
+    x.identified_by = r.OptText(8);
+    x.currency = r.Text(9);
+    x.total_minor = r.Int(10);
+    x.eligible_minor = r.Int(11);
+    x.bonus_minor = r.Int(12);
+    x.savings_minor = r.Int(13);
+    x.points = r.Int(14);
+    x.dividend_base_minor = r.Int(15);
+    x.dividend_minor = r.Int(16);
+    x.original_receipt_id = r.OptInt(17);
+    x.lines_json = r.Text(18);
+    x.tenders_json = r.Text(19);
+    x.body_hash = r.Text(20);
+    x.entry_id = r.OptInt(21);
+    x.created_at = r.Int(22);
+    return x;
+}
+
+Value OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
+
+}  // namespace
+
+int64_t ReceiptRepository::Insert(const ReceiptRecord& r) {
+    return c_
+        .QueryOne(
+            "INSERT INTO receipts (store_id, receipt_key, till, occurred_at, month, member_id, household_id, "
+            "identified_by, currency, total_minor, eligible_minor, bonus_minor, savings_minor, points, "
+            "dividend_base_minor, dividend_minor, original_receipt_id, lines, tenders, body_hash, entry_id, "
+            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+            "$18, $19, $20, $21, $22) RETURNING id",
+            {Int(r.store_id),
+             Text(r.receipt_key),
+             Text(r.till),
+             Int(r.occurred_at),
+             Int(r.month),
+             OptInt(r.member_id),
+             OptInt(r.household_id),
+             OptionalText(r.identified_by),
+             Text(r.currency),
+             Int(r.total_minor),
+             Int(r.eligible_minor),
+             Int(r.bonus_minor),
+             Int(r.savings_minor),
+             Int(r.points),
+             Int(r.dividend_base_minor),
+             Int(r.dividend_minor),
+             OptInt(r.original_receipt_id),
+             Text(r.lines_json),
+             Text(r.tenders_json),
+             Text(r.body_hash),
+             OptInt(r.entry_id),
+             Int(r.created_at)})
+        ->Int(0);
+}
+
+std::optional<ReceiptRecord> ReceiptRepository::Find(int64_t store_id, const std::string& receipt_key) {
+    static const std::string sql = std::string(kSelect) + "WHERE store_id = $1 AND receipt_key = $2";
+    auto r = c_.QueryOne(sql, {Int(store_id), Text(receipt_key)});
+    if (!r) return std::nullopt;
+    return ToReceipt(*r);
+}
+
+std::optional<ReceiptRecord> ReceiptRepository::FindById(int64_t id) {
+    static const std::string sql = std::string(kSelect) + "WHERE id = $1";
+    auto r = c_.QueryOne(sql, {Int(id)});
+    if (!r) return std::nullopt;
+    return ToReceipt(*r);
+}
+
+ReturnedSums ReceiptRepository::Returned(int64_t original_receipt_id) {
+    auto r = c_.QueryOne(
+        "SELECT COALESCE(SUM(eligible_minor), 0), COALESCE(SUM(bonus_minor), 0), "
+        "COALESCE(SUM(savings_minor), 0), COALESCE(SUM(points), 0), "
+        "COALESCE(SUM(dividend_base_minor), 0), COALESCE(SUM(dividend_minor), 0) FROM receipts "
+        "WHERE original_receipt_id = $1",
+        {Int(original_receipt_id)});
+    // Returns are stored with negative amounts.
+    return {-r->Int(0), -r->Int(1), -r->Int(2), -r->Int(3), -r->Int(4), -r->Int(5)};
+}
+
+std::vector<ReceiptRecord> ReceiptRepository::ForHousehold(int64_t household_id, int limit,
+                                                           int64_t before_id) {
+    static const std::string sql = std::string(kSelect) +
+                                   "WHERE household_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) "
+                                   "ORDER BY id DESC LIMIT $3";
+    std::vector<ReceiptRecord> out;
+    for (const auto& r : c_.Query(sql, {Int(household_id), Int(before_id), Int(limit)}))
+        out.push_back(ToReceipt(r));
+    return out;
+}
+
+std::pair<int64_t, int64_t> ReceiptRepository::MonthSpend(int64_t household_id, int month) {
+    auto r = c_.QueryOne(
+        "SELECT eligible_minor, points FROM household_month_spend WHERE household_id = $1 AND month = $2",
+        {Int(household_id), Int(month)});
+    if (!r) return {0, 0};
+    return {r->Int(0), r->Int(1)};
+}
+
+void ReceiptRepository::AddMonthSpend(int64_t household_id, int month, int64_t eligible_minor,
+                                      int64_t points) {
+    c_.Execute(
+        "INSERT INTO household_month_spend (household_id, month, eligible_minor, points) VALUES ($1, $2, $3, "
+        "$4) "
+        "ON CONFLICT (household_id, month) DO UPDATE SET "
+        "eligible_minor = household_month_spend.eligible_minor + $3, points = household_month_spend.points + "
+        "$4",
+        {Int(household_id), Int(month), Int(eligible_minor), Int(points)});
+}
+
+}  // namespace andel::store

@@ -1,0 +1,25 @@
+#include "http/test_app.hpp"
+
+#include <stdexcept>
+
+#include "app/demo/generator.hpp"
+#include "test_support.hpp"
+
+namespace andel::test {
+
+TestApp::TestApp(const std::string& engine, bool demo) {
+    auto loaded = app::LoadConfig(SourcePath("config"), [](const std::string&) { return std::nullopt; });
+    if (!loaded) throw std::runtime_error(loaded.error().detail);
+    config = std::move(*loaded);
+    db = FreshDatabase(engine);
+    if (demo) app::SeedDemo(*db, config.markets, config.national_id_key, clock);
+    membership = std::make_unique<app::MembershipService>(*db, clock, config.markets, config.national_id_key);
+    keys = std::make_unique<app::ApiKeyService>(*db, clock);
+    receipts = std::make_unique<app::ReceiptService>(*db, clock, config.markets);
+    services = std::make_unique<http::Services>(
+        http::Services{*db, clock, config.markets, *membership, *keys, *receipts});
+    router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys));
+    http::AddAllRoutes(*router, *services);
+}
+
+}  // namespace andel::test

@@ -1,0 +1,28 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "app/access/api_key_service.hpp"
+#include "app/config.hpp"
+#include "app/ledger/receipt_service.hpp"
+#include "app/membership/membership_service.hpp"
+#include "http/api/api.hpp"
+#include "http/router.hpp"
+
+namespace andel::test {
+
+// The services and router of `andel serve` (src/cli/main.cpp) over a fresh database of `engine`, with the
+// shipped configuration, a fixed clock (2026-11-23T08:00:00Z) and, when `demo` is set, the demo dataset.
+struct TestApp {
+    explicit TestApp(const std::string& engine, bool demo = true);
+    app::Config config;
+    core::FixedClock clock{core::FromMillis(1'795'435'200'000)};
+    std::unique_ptr<store::Database> db;
+    std::unique_ptr<app::MembershipService> membership;
+    std::unique_ptr<app::ApiKeyService> keys;
+    std::unique_ptr<app::ReceiptService> receipts;
+    std::unique_ptr<http::Services> services;
+    std::unique_ptr<http::Router> router;
+};
+
+}  // namespace andel::test
