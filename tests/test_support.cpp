@@ -8,11 +8,12 @@
 
 namespace andel::test {
 
-std::vector<std::string> Engines() {
-    std::vector<std::string> out = {"sqlite"};
+std::vector<std::string> Engines() { return {"sqlite", "postgres"}; }
+
+bool EngineAvailable(const std::string& engine) {
+    if (engine != "postgres") return true;
     const char* pg = std::getenv("ANDEL_TEST_POSTGRES_URL");
-    if (pg && *pg) out.push_back("postgres");
-    return out;
+    return pg && *pg;
 }
 
 std::string SourcePath(const std::string& relative) {

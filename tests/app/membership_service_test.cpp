@@ -121,6 +121,7 @@ std::string WrongCheckDigit(std::string number) {
 class MembershipServiceTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
+        ANDEL_SKIP_UNLESS_ENGINE(GetParam());
         auto config =
             LoadConfig(test::SourcePath("config"),
                        [](const std::string&) -> std::optional<std::string> { return std::nullopt; });

@@ -17,6 +17,7 @@ namespace {
 class HostileInput : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
+        ANDEL_SKIP_UNLESS_ENGINE(GetParam());
         app_ = std::make_unique<test::TestApp>(GetParam());
         router_ = app_->router.get();
     }

@@ -6,6 +6,8 @@
 //   METHOD /path/with/{{captured}}/values
 //   auth: backoffice | till | till-no | till-se | none   (optional; default backoffice; tills of
 //         dk-odense-1, no-bergen-1, se-umea-1)
+//   content-type: application/x-ndjson      (optional; default application/json; an NDJSON answer is
+//         compared as an array of its lines)
 //   <request JSON, optional, any number of lines>
 //   ---- STATUS
 //   <expected JSON, optional>
@@ -40,6 +42,7 @@ using nlohmann::json;
 
 struct Step {
     std::string title, method, path, auth = "backoffice", body;
+    std::string content_type = "application/json";
     int status = 0;
     std::string expected;
     std::vector<std::pair<std::string, std::string>> captures;
@@ -77,6 +80,10 @@ std::vector<Step> ParseScenario(const std::string& path) {
         if (line.starts_with("---- ")) {
             s.status = std::stoi(line.substr(5));
             state = kExpected;
+            continue;
+        }
+        if (state == kRequest && line.starts_with("content-type:")) {
+            s.content_type = Trim(line.substr(13));
             continue;
         }
         if (state == kRequest && line.starts_with("auth:")) {
@@ -144,7 +151,7 @@ struct HttpResult {
 };
 
 HttpResult Call(uint16_t port, const std::string& method, const std::string& path, const std::string& token,
-                const std::string& body) {
+                const std::string& body, const std::string& content_type) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -156,7 +163,7 @@ HttpResult Call(uint16_t port, const std::string& method, const std::string& pat
     }
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
-    if (!body.empty()) req += "Content-Type: application/json\r\n";
+    if (!body.empty()) req += "Content-Type: " + content_type + "\r\n";
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     for (size_t sent = 0; sent < req.size();) {
         auto k = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
@@ -187,6 +194,7 @@ class Scenario : public ::testing::TestWithParam<std::tuple<std::string, std::st
 
 TEST_P(Scenario, Replays) {
     const auto& [engine, file] = GetParam();
+    ANDEL_SKIP_UNLESS_ENGINE(engine);
     test::TestApp app(engine);
     http::ServerOptions options;
     options.port = 0;
@@ -202,13 +210,18 @@ TEST_P(Scenario, Replays) {
                             : step.auth == "till-no"  ? app::kDemoTillTokenNo
                             : step.auth == "till-se"  ? app::kDemoTillTokenSe
                                                       : "";
-        auto r =
-            Call(server.port(), step.method, Substitute(step.path, vars), token, Substitute(step.body, vars));
+        auto r = Call(server.port(), step.method, Substitute(step.path, vars), token,
+                      Substitute(step.body, vars), step.content_type);
         ASSERT_EQ(r.status, step.status) << r.body;
         if (r.status >= 400) {
             EXPECT_EQ(r.content_type, "application/problem+json");
         }
         json actual = json::parse(r.body, nullptr, false);
+        if (r.content_type == "application/x-ndjson") {  // compared as an array of its lines
+            actual = json::array();
+            std::istringstream lines(r.body);
+            for (std::string l; std::getline(lines, l);) actual.push_back(json::parse(l, nullptr, false));
+        }
         if (!Trim(step.expected).empty()) {
             json expected = json::parse(Substitute(step.expected, vars), nullptr, false);
             ASSERT_FALSE(expected.is_discarded()) << "the expected JSON of this step does not parse";

@@ -21,6 +21,7 @@ constexpr int64_t kNow = 1'795'428'000'000;  // 2026-11-23T10:00:00Z
 class MembershipRepositoryTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
+        ANDEL_SKIP_UNLESS_ENGINE(GetParam());
         db_ = test::FreshDatabase(GetParam());
         // Autocommit: each statement stands alone, so a refused insert leaves the connection usable on
         // PostgreSQL too (inside a transaction it would abort the transaction).

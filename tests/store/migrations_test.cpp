@@ -39,6 +39,7 @@ TEST(Migrations, EmbeddedMigrationsMatchTheFolders) {
 class MigrationsOn : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MigrationsOn, ApplyOnceAndAreRecorded) {
+    ANDEL_SKIP_UNLESS_ENGINE(GetParam());
     auto db = test::FreshDatabase(GetParam());  // already migrated
     EXPECT_TRUE(store::Migrate(*db, 1).empty()) << "a second run applies nothing";
     auto c = db->Read();

@@ -46,8 +46,7 @@ void Move(core::JournalEntry& e, const core::AccountRef& to, const core::Account
 
 }  // namespace
 
-Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput& in,
-                                            const std::string& actor) {
+Result<void> ReceiptService::Check(const ReceiptInput& in) {
     if (in.receipt_id.empty() || in.receipt_id.size() > 64)
         return Error::Malformed("receipt_id is 1 to 64 characters", "receipt_id");
     if (in.till.empty() || in.till.size() > 32) return Error::Malformed("till is 1 to 32 characters", "till");
@@ -57,8 +56,46 @@ Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput
         return Error::Malformed("the card number's check digit is wrong", "customer.card");
     if (in.member_number && !core::IsValidMemberNumber(*in.member_number))
         return Error::Malformed("the member number's check digit is wrong", "customer.member_number");
-    ANDEL_TRY(core::ValidateReceipt(in.lines, in.tenders));
+    return core::ValidateReceipt(in.lines, in.tenders);
+}
+
+Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput& in,
+                                            const std::string& actor) {
+    ANDEL_TRY(Check(in));
     return InTransaction(db_, [&](store::Connection& c) { return PostIn(c, store_id, in, actor); });
+}
+
+std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
+                                                              const std::vector<ReceiptInput>& in,
+                                                              const std::string& actor) {
+    std::vector<Result<ReceiptOutcome>> out;
+    out.reserve(in.size());
+    for (int attempt = 0;; ++attempt) {
+        out.clear();
+        try {
+            store::Transaction tx(db_);
+            auto& c = tx.conn();
+            for (const auto& receipt : in) {
+                auto checked = Check(receipt);
+                if (!checked) {
+                    out.emplace_back(checked.error());
+                    continue;
+                }
+                c.ExecScript("SAVEPOINT receipt");
+                auto r = PostIn(c, store_id, receipt, actor);
+                c.ExecScript(r.ok() ? "RELEASE SAVEPOINT receipt"
+                                    : "ROLLBACK TO SAVEPOINT receipt; RELEASE SAVEPOINT receipt");
+                out.push_back(std::move(r));
+            }
+            tx.Commit();
+            return out;
+        } catch (const store::DbError& e) {
+            bool retry = e.kind() == store::DbError::Kind::kBusy ||
+                         e.kind() == store::DbError::Kind::kSerialization ||
+                         e.kind() == store::DbError::Kind::kUniqueViolation;
+            if (!retry || attempt >= 4) throw;
+        }
+    }
 }
 
 Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
@@ -137,6 +174,7 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
                                   "original_receipt_id");
         if (original->total_minor < 0)
             return Error::Invalid("the original is itself a return", "original_receipt_id");
+        receipts.Lock(original->id);
         r.original_receipt_id = original->id;
         r.member_id = original->member_id;
         r.household_id = original->household_id;
@@ -220,9 +258,14 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
             ctx.profile_customer = member->kind == "profile";
             ctx.own_cooperative = member->cooperative_id == store->cooperative_id;
             may_earn = ctx.profile_customer || member->household_id.has_value();
-            if (member->household_id)
+            if (member->household_id) {
+                // Lock the household's month row first (the upsert holds it to commit), so concurrent
+                // purchases of one household take turns and each reads the spend of all before it (R_BON_3);
+                // PostgreSQL runs READ COMMITTED.
+                receipts.AddMonthSpend(*member->household_id, r.month, 0, 0);
                 ctx.household_month_spend_before_minor =
                     receipts.MonthSpend(*member->household_id, r.month).first;
+            }
         }
         auto earning = core::ComputeEarning(in.lines, in.tenders, rules, ctx);
         if (!earning) return earning.error();
@@ -254,6 +297,10 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
 
     if (!entry.postings.empty()) {
         auto entry_id = ledger.Post(entry, now);
+        // The same receipt committed by a concurrent request since Find() above: retried by InTransaction,
+        // whose next attempt finds it and replays it.
+        if (!entry_id && entry_id.error().code == core::ErrorCode::kConflict)
+            throw store::DbError(store::DbError::Kind::kUniqueViolation, entry_id.error().detail);
         if (!entry_id) return entry_id.error();
         r.entry_id = *entry_id;
     }

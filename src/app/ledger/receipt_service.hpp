@@ -42,7 +42,15 @@ class ReceiptService {
 
     core::Result<ReceiptOutcome> Post(int64_t store_id, const ReceiptInput& in, const std::string& actor);
 
+    // A store back-end's upload of many receipts (up to kMaxBatch): one transaction with a savepoint per
+    // receipt (group commit), so a refused receipt leaves the others posted; one result per receipt, in
+    // order.
+    static constexpr size_t kMaxBatch = 10'000;
+    std::vector<core::Result<ReceiptOutcome>> PostBatch(int64_t store_id, const std::vector<ReceiptInput>& in,
+                                                        const std::string& actor);
+
   private:
+    static core::Result<void> Check(const ReceiptInput& in);
     core::Result<ReceiptOutcome> PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
                                         const std::string& actor);
     store::Database& db_;

@@ -96,6 +96,71 @@ void AddLedgerRoutes(Router& router, Services& s) {
         return JsonResponse(out->replayed ? 200 : 201, OutcomeJson(*out));
     });
 
+    // A store back-end uploads the day's receipts: NDJSON, one receipt per line, up to 10 000; the answer is
+    // NDJSON too, one line per receipt line: {"line", "status", "receipt_id", "result" | "problem"}.
+    router.Add("POST", "/api/v1/till/receipts/batch", {app::kRoleTill}, [&s](Context& ctx) {
+        if (!ctx.principal.store_id)
+            return Problem(core::Error::Forbidden("this key belongs to no store"), ctx.request.request_id);
+        if (auto ct = ctx.request.Header("content-type"); ct && ct->find("ndjson") == std::string_view::npos)
+            return Problem(core::Error::Malformed("Content-Type must be application/x-ndjson"),
+                           ctx.request.request_id);
+        struct Parsed {
+            size_t line;
+            std::string receipt_id;
+            std::optional<core::Error> error;
+            size_t input_index = 0;
+        };
+        std::vector<Parsed> parsed;
+        std::vector<app::ReceiptInput> inputs;
+        std::string_view body = ctx.request.body;
+        size_t line_no = 0;
+        while (!body.empty()) {
+            size_t end = body.find('\n');
+            std::string_view line = body.substr(0, end);
+            body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+            ++line_no;
+            if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+            if (inputs.size() + parsed.size() >= app::ReceiptService::kMaxBatch)
+                return Problem({core::ErrorCode::kTooLarge, "at most 10 000 receipts per batch", {}, {}},
+                               ctx.request.request_id);
+            Parsed p{line_no, {}, std::nullopt, 0};
+            json j = json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) {
+                p.error = core::Error::Malformed("line " + std::to_string(line_no) + " is not a JSON object");
+            } else {
+                if (j.contains("receipt_id") && j["receipt_id"].is_string()) p.receipt_id = j["receipt_id"];
+                auto in = ReadReceipt(j);
+                if (!in) {
+                    p.error = in.error();
+                } else {
+                    p.input_index = inputs.size();
+                    inputs.push_back(std::move(*in));
+                }
+            }
+            parsed.push_back(std::move(p));
+        }
+        if (parsed.empty())
+            return Problem(core::Error::Malformed("the batch holds no receipts"), ctx.request.request_id);
+        auto results = s.receipts.PostBatch(*ctx.principal.store_id, inputs, ctx.principal.Actor());
+        std::string out;
+        for (const auto& p : parsed) {
+            json j = {{"line", p.line}, {"receipt_id", p.receipt_id}};
+            const core::Error* error = p.error ? &*p.error : nullptr;
+            if (!error && !results[p.input_index].ok()) error = &results[p.input_index].error();
+            if (error) {
+                j["status"] = core::Describe(error->code).status;
+                j["problem"] = json::parse(Problem(*error).body);
+            } else {
+                const auto& o = results[p.input_index].value();
+                j["status"] = o.replayed ? 200 : 201;
+                j["result"] = OutcomeJson(o);
+            }
+            out += Dump(j);
+            out += '\n';
+        }
+        return Response::Text(200, std::move(out), "application/x-ndjson");
+    });
+
     // A member's household balances (R_BON_8).
     router.Add("GET", "/api/v1/members/{member_number}/balance", {app::kRoleBackOffice}, [&s](Context& ctx) {
         const auto& number = ctx.Param("member_number");

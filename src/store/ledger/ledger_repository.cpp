@@ -67,10 +67,17 @@ core::Result<int64_t> LedgerRepository::Post(const core::JournalEntry& entry, in
                     "remaining = points_lots.remaining + $3",
                     {Int(account), Int(*p.lot_month), Int(p.amount)});
             } else {
-                auto left = c_.QueryOne(
-                    "UPDATE points_lots SET remaining = remaining + $3 WHERE account_id = $1 AND "
-                    "month = $2 RETURNING remaining",
-                    {Int(account), Int(*p.lot_month), Int(p.amount)});
+                std::optional<Row> left;
+                try {
+                    left = c_.QueryOne(
+                        "UPDATE points_lots SET remaining = remaining + $3 WHERE account_id = $1 AND "
+                        "month = $2 RETURNING remaining",
+                        {Int(account), Int(*p.lot_month), Int(p.amount)});
+                } catch (const DbError& e) {
+                    // The table's CHECK (remaining >= 0) refuses first on both engines.
+                    if (e.kind() != DbError::Kind::kCheckViolation) throw;
+                    return core::Error::Rule("R_BON_4", "the points lot holds fewer points than taken");
+                }
                 if (!left || left->Int(0) < 0)
                     return core::Error::Rule("R_BON_4", "the points lot holds fewer points than taken");
             }

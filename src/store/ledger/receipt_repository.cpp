@@ -88,6 +88,10 @@ std::optional<ReceiptRecord> ReceiptRepository::FindById(int64_t id) {
     return ToReceipt(*r);
 }
 
+void ReceiptRepository::Lock(int64_t receipt_id) {
+    c_.Execute("UPDATE receipts SET entry_id = entry_id WHERE id = $1", {Int(receipt_id)});
+}
+
 ReturnedSums ReceiptRepository::Returned(int64_t original_receipt_id) {
     auto r = c_.QueryOne(
         "SELECT COALESCE(SUM(eligible_minor), 0), COALESCE(SUM(bonus_minor), 0), "

@@ -37,6 +37,9 @@ class ReceiptRepository {
     std::optional<ReceiptRecord> Find(int64_t store_id, const std::string& receipt_key);
     std::optional<ReceiptRecord> FindById(int64_t id);
     ReturnedSums Returned(int64_t original_receipt_id);
+    // Locks a sale's row until the transaction ends, so concurrent returns of it take turns (PostgreSQL; on
+    // SQLite the single writer already serialises).
+    void Lock(int64_t receipt_id);
     std::vector<ReceiptRecord> ForHousehold(int64_t household_id, int limit, int64_t before_id);
     // The household's eligible spend and points in a month (R_BON_3), and adding to them.
     std::pair<int64_t, int64_t> MonthSpend(int64_t household_id, int month);
