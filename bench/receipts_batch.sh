@@ -45,7 +45,7 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && b
 
 start=$(date +%s.%N)
 for f in "$work"/batch-*.ndjson; do
-  curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/x-ndjson' --data-binary "@$f" \
+  curl -sS --fail-with-body -H "Authorization: Bearer $key" -H 'Content-Type: application/x-ndjson' --data-binary "@$f" \
        "http://127.0.0.1:$port/api/v1/till/receipts/batch" > "$work/last.out"
 done
 end=$(date +%s.%N)

@@ -120,7 +120,7 @@ void AddLedgerRoutes(Router& router, Services& s) {
             body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
             ++line_no;
             if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-            if (inputs.size() + parsed.size() >= app::ReceiptService::kMaxBatch)
+            if (parsed.size() >= app::ReceiptService::kMaxBatch)
                 return Problem({core::ErrorCode::kTooLarge, "at most 10 000 receipts per batch", {}, {}},
                                ctx.request.request_id);
             Parsed p{line_no, {}, std::nullopt, 0};
