@@ -131,7 +131,7 @@ class SqliteConnection final : public Connection {
 
   private:
     sqlite3_stmt* Prepare(std::string_view sql) {
-        auto it = statements_.find(std::string(sql));
+        auto it = statements_.find(sql);
         if (it != statements_.end()) return it->second;
         std::string translated = TranslatePlaceholders(sql);
         sqlite3_stmt* stmt = nullptr;
@@ -164,7 +164,12 @@ class SqliteConnection final : public Connection {
     }
 
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+    // Looked up by string_view without building a string (C++20 heterogeneous lookup).
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> statements_;
 };
 
 class SqliteDatabase final : public Database {
@@ -246,6 +251,13 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 std::unique_ptr<Database> OpenSqlite(const std::string& path, SqliteOptions options) {
+    // Before the first connection: no global memory statistics (their mutex is taken on every allocation)
+    // and no per-connection mutexes (the pool gives a connection to one thread at a time).
+    static std::once_flag configured;
+    std::call_once(configured, [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    });
     return std::make_unique<SqliteDatabase>(path, options);
 }
 
