@@ -295,6 +295,38 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
                  r.savings_minor);
     }
 
+    // Paying with bonus (R_BON_6): the household's money account pays that tender, never below zero; a
+    // return refunded in bonus puts it back. Points (SE) are spent in the points shop instead (R_BON_5).
+    int64_t paid_with_bonus = 0;
+    for (const auto& t : in.tenders)
+        if (t.kind == "bonus") paid_with_bonus += t.amount_minor;
+    if (paid_with_bonus != 0) {
+        if (rules.reward == core::RewardKind::kPoints)
+            return Error::Rule("R_BON_5", "points are spent in the points shop, not as a tender");
+        if (!r.household_id)
+            return Error::Invalid("paying with bonus needs an identified member with a household", "tenders");
+        if (paid_with_bonus > 0) {
+            auto household = members.FindHousehold(*r.household_id);
+            auto owner = household ? members.FindMember(household->owner_member_id) : std::nullopt;
+            if (owner && owner->is_demo)
+                return Error::Rule("R_MEM_10", "the demo household's bonus is not real and cannot pay");
+        }
+        auto account = Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency);
+        auto redemption = Account(kind::kRedemption, "store", store_id, rules.currency);
+        if (paid_with_bonus > 0) {
+            auto held = ledger.FindAccount(account);
+            // What the household held before this purchase: bonus earned on it is not yet spendable.
+            int64_t balance = held ? held->balance : 0;
+            if (balance < paid_with_bonus)
+                return Error::Invalid("the household's bonus (" + std::to_string(balance) +
+                                          ") does not cover " + std::to_string(paid_with_bonus),
+                                      "tenders");
+            Move(entry, redemption, account, paid_with_bonus);
+        } else {
+            Move(entry, account, redemption, -paid_with_bonus);
+        }
+    }
+
     if (!entry.postings.empty()) {
         auto entry_id = ledger.Post(entry, now);
         // The same receipt committed by a concurrent request since Find() above: retried by InTransaction,

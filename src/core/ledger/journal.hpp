@@ -19,6 +19,7 @@ inline constexpr const char* kSavings = "savings";
 inline constexpr const char* kDividendAccrual = "dividend_accrual";
 inline constexpr const char* kStoreFunding = "store_funding";
 inline constexpr const char* kDividendPayable = "dividend_payable";
+inline constexpr const char* kRedemption = "redemption";  // value members spent, owed to the store
 }  // namespace account_kind
 
 // Whose value an account holds: a member's must never go below zero.
