@@ -67,7 +67,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     app::MembershipService membership(db, clock, cfg.markets, cfg.national_id_key);
     app::ApiKeyService keys(db, clock);
     app::ReceiptService receipts(db, clock, cfg.markets);
-    http::Services services{db, clock, cfg.markets, membership, keys, receipts};
+    app::RewardsService rewards(db, clock, cfg.markets);
+    http::Services services{db, clock, cfg.markets, membership, keys, receipts, rewards};
     http::Router router(http::ApiKeyAuthenticator(keys));
     http::AddAllRoutes(router, services);
     http::ServerOptions options;

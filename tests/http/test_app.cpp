@@ -16,8 +16,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     membership = std::make_unique<app::MembershipService>(*db, clock, config.markets, config.national_id_key);
     keys = std::make_unique<app::ApiKeyService>(*db, clock);
     receipts = std::make_unique<app::ReceiptService>(*db, clock, config.markets);
+    rewards = std::make_unique<app::RewardsService>(*db, clock, config.markets);
     services = std::make_unique<http::Services>(
-        http::Services{*db, clock, config.markets, *membership, *keys, *receipts});
+        http::Services{*db, clock, config.markets, *membership, *keys, *receipts, *rewards});
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys));
     http::AddAllRoutes(*router, *services);
 }

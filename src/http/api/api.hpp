@@ -4,6 +4,7 @@
 
 #include "app/access/api_key_service.hpp"
 #include "app/ledger/receipt_service.hpp"
+#include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
@@ -19,6 +20,7 @@ struct Services {
     app::MembershipService& membership;
     app::ApiKeyService& api_keys;
     app::ReceiptService& receipts;
+    app::RewardsService& rewards;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys.

@@ -161,6 +161,106 @@ void AddLedgerRoutes(Router& router, Services& s) {
         return Response::Text(200, std::move(out), "application/x-ndjson");
     });
 
+    auto paging = [](Context& ctx, int& limit, int64_t& before) -> std::optional<Response> {
+        try {
+            limit = static_cast<int>(std::stoll(ctx.request.Query("limit").value_or("20")));
+            before = std::stoll(ctx.request.Query("before").value_or("0"));
+        } catch (const std::exception&) {
+            return Problem(core::Error::Malformed("limit and before must be integers"),
+                           ctx.request.request_id);
+        }
+        return std::nullopt;
+    };
+
+    // What a member sees of the household's rewards (R_BON_8, R_BON_3, R_BON_4, R_BON_7).
+    router.Add("GET", "/api/v1/members/{member_number}/rewards", {app::kRoleBackOffice}, [&s](Context& ctx) {
+        auto r = s.rewards.Summary(ctx.Param("member_number"));
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        json expiring = json::array();
+        for (const auto& e : r->expiring) expiring.push_back({{"month", e.month}, {"points", e.points}});
+        json j = {{"member_number", r->member_number},
+                  {"market", r->market},
+                  {"household_id", r->household_id ? json(*r->household_id) : json(nullptr)},
+                  {"balance", {{"amount", r->balance}, {"unit", r->unit}}},
+                  {"savings_minor", r->savings_minor},
+                  {"dividend_accrued_minor", r->dividend_accrued_minor},
+                  {"current_month", r->current_month},
+                  {"expiring_soon", expiring},
+                  {"ladder", nullptr}};
+        if (r->ladder) {
+            const auto& l = *r->ladder;
+            auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+            j["ladder"] = {{"month_spend_minor", l.month_spend_minor},
+                           {"points_this_month", l.points_this_month},
+                           {"points_per_unit", l.current_points_per_unit},
+                           {"next_band_from_minor", opt(l.next_band_from_minor)},
+                           {"next_points_per_unit", opt(l.next_points_per_unit)},
+                           {"spend_to_next_band_minor", opt(l.spend_to_next_band_minor)},
+                           {"capped", l.capped}};
+        }
+        return JsonResponse(200, j);
+    });
+
+    router.Add(
+        "GET", "/api/v1/members/{member_number}/history", {app::kRoleBackOffice}, [&s, paging](Context& ctx) {
+            int limit = 20;
+            int64_t before = 0;
+            if (auto bad = paging(ctx, limit, before)) return *bad;
+            auto r = s.rewards.History(ctx.Param("member_number"), limit, before);
+            if (!r) return Problem(r.error(), ctx.request.request_id);
+            json items = json::array();
+            for (const auto& p : r->items)
+                items.push_back({{"entry_id", p.entry_id},
+                                 {"kind", p.source_kind},
+                                 {"description", p.description},
+                                 {"occurred_at", core::FormatTimestamp(core::FromMillis(p.occurred_at))},
+                                 {"amount", p.amount},
+                                 {"unit", r->unit}});
+            return JsonResponse(
+                200,
+                {{"items", items}, {"next_before", r->next_before ? json(*r->next_before) : json(nullptr)}});
+        });
+
+    router.Add(
+        "GET", "/api/v1/members/{member_number}/receipts", {app::kRoleBackOffice},
+        [&s, paging](Context& ctx) {
+            int limit = 20;
+            int64_t before = 0;
+            if (auto bad = paging(ctx, limit, before)) return *bad;
+            auto r = s.rewards.Receipts(ctx.Param("member_number"), limit, before);
+            if (!r) return Problem(r.error(), ctx.request.request_id);
+            json items = json::array();
+            for (const auto& x : r->items) {
+                json lines = json::array();
+                for (const auto& l : json::parse(x.lines_json))
+                    lines.push_back({{"sku", l[0]},
+                                     {"category", l[1]},
+                                     {"quantity", l[2]},
+                                     {"amount_minor", l[3]},
+                                     {"discount_minor", l[4]}});
+                json tenders = json::array();
+                for (const auto& t : json::parse(x.tenders_json))
+                    tenders.push_back({{"kind", t[0]}, {"amount_minor", t[1]}});
+                items.push_back({{"id", x.id},
+                                 {"receipt_id", x.receipt_key},
+                                 {"occurred_at", core::FormatTimestamp(core::FromMillis(x.occurred_at))},
+                                 {"currency", x.currency},
+                                 {"total_minor", x.total_minor},
+                                 {"eligible_minor", x.eligible_minor},
+                                 {"earned",
+                                  {{"bonus_minor", x.bonus_minor},
+                                   {"points", x.points},
+                                   {"savings_minor", x.savings_minor},
+                                   {"dividend_minor", x.dividend_minor}}},
+                                 {"is_return", x.original_receipt_id.has_value()},
+                                 {"lines", lines},
+                                 {"tenders", tenders}});
+            }
+            return JsonResponse(
+                200,
+                {{"items", items}, {"next_before", r->next_before ? json(*r->next_before) : json(nullptr)}});
+        });
+
     // A member's household balances (R_BON_8).
     router.Add("GET", "/api/v1/members/{member_number}/balance", {app::kRoleBackOffice}, [&s](Context& ctx) {
         const auto& number = ctx.Param("member_number");

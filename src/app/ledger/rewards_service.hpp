@@ -1,0 +1,57 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/ledger/rewards.hpp"
+#include "core/market.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/ledger/ledger_repository.hpp"
+#include "store/ledger/receipt_repository.hpp"
+
+namespace andel::app {
+
+// What a member sees of their household's rewards (R_BON_8): balance, what expires soon (R_BON_4), the
+// ladder this month (R_BON_3), dividend accrued (R_BON_7), savings (R_MEM_2).
+struct RewardsSummary {
+    std::string member_number, market, unit;  // unit: "points" or the currency
+    std::optional<int64_t> household_id;
+    int64_t balance = 0;
+    int64_t savings_minor = 0;
+    int64_t dividend_accrued_minor = 0;
+    int current_month = 0;
+    std::vector<core::ExpiringPoints> expiring;
+    std::optional<core::LadderProgress> ladder;
+};
+
+struct HistoryPage {
+    std::string unit;
+    std::vector<store::PostingRecord> items;  // newest first
+    std::optional<int64_t> next_before;       // pass as `before` for the next page
+};
+
+struct ReceiptPage {
+    std::vector<store::ReceiptRecord> items;  // newest first
+    std::optional<int64_t> next_before;
+};
+
+class RewardsService {
+  public:
+    RewardsService(store::Database& db, const core::Clock& clock,
+                   const std::map<std::string, core::MarketRules>& markets)
+        : db_(db), clock_(clock), markets_(markets) {}
+
+    core::Result<RewardsSummary> Summary(const std::string& member_number);
+    core::Result<HistoryPage> History(const std::string& member_number, int limit, int64_t before);
+    core::Result<ReceiptPage> Receipts(const std::string& member_number, int limit, int64_t before);
+
+  private:
+    store::Database& db_;
+    const core::Clock& clock_;
+    const std::map<std::string, core::MarketRules>& markets_;
+};
+
+}  // namespace andel::app
