@@ -1,4 +1,5 @@
-// Replays the API scenario files under tests/scenarios (STYLE.md: behaviour as data) against a real server
+// Replays the API scenario files under tests/scenarios (STYLE.md: behaviour as data), and the ```scenario
+// examples of the guides in docs/, against a real server
 // on 127.0.0.1, on SQLite and on PostgreSQL, over the demo dataset.
 //
 // A file is a list of steps, each:
@@ -61,8 +62,18 @@ std::vector<Step> ParseScenario(const std::string& path) {
     std::string line;
     int n = 0;
     enum { kNone, kRequest, kBody, kExpected } state = kNone;
+    // In a Markdown guide only the ```scenario blocks are steps; the prose around them is skipped.
+    const bool markdown = path.ends_with(".md");
+    bool in_block = false;
     while (std::getline(in, line)) {
         ++n;
+        if (markdown) {
+            if (line.starts_with("```")) {
+                in_block = !in_block && line == "```scenario";
+                continue;
+            }
+            if (!in_block) continue;
+        }
         if (line.starts_with("### ")) {
             steps.push_back({});
             steps.back().title = line.substr(4);
@@ -203,7 +214,7 @@ TEST_P(Scenario, Replays) {
     server.Start();
 
     std::map<std::string, std::string> vars;
-    for (const auto& step : ParseScenario(test::SourcePath("tests/scenarios/" + file))) {
+    for (const auto& step : ParseScenario(test::SourcePath(file))) {
         SCOPED_TRACE(file + ":" + std::to_string(step.line) + " " + step.title);
         std::string token = step.auth == "backoffice" ? app::kDemoBackOfficeToken
                             : step.auth == "till"     ? app::kDemoTillToken
@@ -239,13 +250,21 @@ TEST_P(Scenario, Replays) {
     server.Stop();
 }
 
+// Every scenario file, and every guide in docs/ whose examples are ```scenario blocks (so a guide cannot go
+// stale), as paths relative to the source tree.
 std::vector<std::tuple<std::string, std::string>> Cases() {
     std::vector<std::tuple<std::string, std::string>> out;
     std::vector<std::string> files;
     for (const auto& e : std::filesystem::recursive_directory_iterator(test::SourcePath("tests/scenarios")))
         if (e.path().extension() == ".scenario")
-            files.push_back(
-                std::filesystem::relative(e.path(), test::SourcePath("tests/scenarios")).string());
+            files.push_back(std::filesystem::relative(e.path(), test::SourcePath("")).string());
+    for (const auto& e : std::filesystem::directory_iterator(test::SourcePath("docs"))) {
+        if (e.path().extension() != ".md") continue;
+        std::ifstream in(e.path());
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find("```scenario") != std::string::npos)
+            files.push_back(std::filesystem::relative(e.path(), test::SourcePath("")).string());
+    }
     std::sort(files.begin(), files.end());
     for (const auto& engine : test::Engines())
         for (const auto& f : files) out.emplace_back(engine, f);

@@ -38,7 +38,8 @@ core::Result<app::ReceiptInput> ReadReceipt(const json& body) {
             line.category = l.RequiredString("category", 64);
             line.quantity = l.OptionalInt("quantity", -1'000'000, 1'000'000).value_or(1);
             line.amount_minor = l.RequiredInt("amount_minor", -kMaxAmount, kMaxAmount);
-            line.discount_minor = l.OptionalInt("discount_minor", 0, kMaxAmount).value_or(0);
+            line.discount_minor = l.OptionalInt("discount_minor", -kMaxAmount, kMaxAmount)
+                                      .value_or(0);  // sign: see ValidateReceipt
             ANDEL_TRY(l.Finish());
             in.lines.push_back(std::move(line));
         }
