@@ -1,5 +1,5 @@
 // andel: the command-line entry point (DESIGN.md "Running"): serve, demo, migrate, config check, keys,
-// generate. Each verb catches what escapes it once, prints it, and exits non-zero.
+// generate, jobs run expiry. Each verb catches what escapes it once, prints it, and exits non-zero.
 #include <pthread.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +15,7 @@
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
+#include "app/ledger/expiry_job.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "http/api/api.hpp"
@@ -171,6 +172,16 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(int64_t{1}, int64_t{9'000'000}));
     generate->add_option("--seed", seed, "random seed");
 
+    auto* jobs = cli.add_subcommand("jobs", "Scheduled jobs");
+    jobs->require_subcommand(1);
+    auto* jobs_run = jobs->add_subcommand("run", "Run a job now");
+    jobs_run->require_subcommand(1);
+    auto* job_expiry = jobs_run->add_subcommand(
+        "expiry", "Expire the points lots whose expiry month has ended (R_BON_4); safe to run again");
+    AddCommon(job_expiry, common);
+    bool dry_run = false;
+    job_expiry->add_flag("--dry-run", dry_run, "report what would expire; post nothing");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -248,6 +259,24 @@ int main(int argc, char** argv) {
                 return 1;
             }
             std::cout << "key " << revoke_id << " revoked\n";
+            return 0;
+        }
+        if (job_expiry->parsed()) {
+            app::ExpiryJob job(*db, clock, cfg.markets);
+            auto r = job.Run(dry_run, [](int64_t done, int64_t total) {
+                std::fprintf(stderr, "expiry: %lld of %lld lots\n", static_cast<long long>(done),
+                             static_cast<long long>(total));
+            });
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            char month[16];
+            std::snprintf(month, sizeof month, "%04d-%02d", r->month / 100, r->month % 100);
+            std::printf("%s %lld points in %lld lots of %lld households (months ended up to %s)\n",
+                        r->dry_run ? "dry run, nothing posted: would expire" : "expired",
+                        static_cast<long long>(r->points), static_cast<long long>(r->lots),
+                        static_cast<long long>(r->households), month);
             return 0;
         }
         if (generate->parsed()) {

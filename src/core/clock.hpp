@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -22,15 +23,16 @@ class SystemClock final : public Clock {
     }
 };
 
+// A clock that says what it is told; safe to set from a test while server threads read it.
 class FixedClock final : public Clock {
   public:
-    explicit FixedClock(Timestamp now) : now_(now) {}
-    Timestamp Now() const override { return now_; }
-    void Set(Timestamp now) { now_ = now; }
-    void Advance(std::chrono::milliseconds d) { now_ += d; }
+    explicit FixedClock(Timestamp now) : ms_(now.time_since_epoch().count()) {}
+    Timestamp Now() const override { return Timestamp(std::chrono::milliseconds(ms_.load())); }
+    void Set(Timestamp now) { ms_.store(now.time_since_epoch().count()); }
+    void Advance(std::chrono::milliseconds d) { ms_.fetch_add(d.count()); }
 
   private:
-    Timestamp now_;
+    std::atomic<int64_t> ms_;
 };
 
 // UTC calendar date of a timestamp.

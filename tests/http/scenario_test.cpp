@@ -9,6 +9,8 @@
 //         dk-odense-1, no-bergen-1, se-umea-1)
 //   content-type: application/x-ndjson      (optional; default application/json; an NDJSON answer is
 //         compared as an array of its lines)
+//   clock: 2026-12-01T12:00:00Z             (optional; sets the server's clock from this step on; it starts
+//         at 2026-11-23T08:00:00Z)
 //   <request JSON, optional, any number of lines>
 //   ---- STATUS
 //   <expected JSON, optional>
@@ -44,6 +46,7 @@ using nlohmann::json;
 struct Step {
     std::string title, method, path, auth = "backoffice", body;
     std::string content_type = "application/json";
+    std::string clock;  // set the server's clock before this step (RFC 3339)
     int status = 0;
     std::string expected;
     std::vector<std::pair<std::string, std::string>> captures;
@@ -91,6 +94,10 @@ std::vector<Step> ParseScenario(const std::string& path) {
         if (line.starts_with("---- ")) {
             s.status = std::stoi(line.substr(5));
             state = kExpected;
+            continue;
+        }
+        if (state == kRequest && line.starts_with("clock:")) {
+            s.clock = Trim(line.substr(6));
             continue;
         }
         if (state == kRequest && line.starts_with("content-type:")) {
@@ -221,6 +228,11 @@ TEST_P(Scenario, Replays) {
                             : step.auth == "till-no"  ? app::kDemoTillTokenNo
                             : step.auth == "till-se"  ? app::kDemoTillTokenSe
                                                       : "";
+        if (!step.clock.empty()) {
+            core::Timestamp t;
+            ASSERT_TRUE(core::ParseTimestamp(step.clock, t)) << "clock: " << step.clock;
+            app.clock.Set(t);
+        }
         auto r = Call(server.port(), step.method, Substitute(step.path, vars), token,
                       Substitute(step.body, vars), step.content_type);
         ASSERT_EQ(r.status, step.status) << r.body;

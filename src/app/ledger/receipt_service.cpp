@@ -46,7 +46,7 @@ void Move(core::JournalEntry& e, const core::AccountRef& to, const core::Account
 
 }  // namespace
 
-Result<void> ReceiptService::Check(const ReceiptInput& in) {
+Result<void> ReceiptService::Check(const ReceiptInput& in) const {
     if (in.receipt_id.empty() || in.receipt_id.size() > 64)
         return Error::Malformed("receipt_id is 1 to 64 characters", "receipt_id");
     if (in.till.empty() || in.till.size() > 32) return Error::Malformed("till is 1 to 32 characters", "till");
@@ -56,6 +56,11 @@ Result<void> ReceiptService::Check(const ReceiptInput& in) {
         return Error::Malformed("the card number's check digit is wrong", "customer.card");
     if (in.member_number && !core::IsValidMemberNumber(*in.member_number))
         return Error::Malformed("the member number's check digit is wrong", "customer.member_number");
+    auto now = clock_.Now();
+    if (in.occurred_at > now + kMaxSkew)
+        return Error::Invalid("occurred_at is in the future (check the till's clock)", "occurred_at");
+    if (in.occurred_at < now - kMaxAge)
+        return Error::Invalid("occurred_at is more than a year ago", "occurred_at");
     return core::ValidateReceipt(in.lines, in.tenders);
 }
 

@@ -50,7 +50,11 @@ class ReceiptService {
                                                         const std::string& actor);
 
   private:
-    static core::Result<void> Check(const ReceiptInput& in);
+    // A receipt may be up to kMaxAge old (a store that was offline uploads late) and at most kMaxSkew ahead
+    // of the server's clock (tills' clocks drift).
+    static constexpr std::chrono::hours kMaxAge{24 * 365};
+    static constexpr std::chrono::minutes kMaxSkew{15};
+    core::Result<void> Check(const ReceiptInput& in) const;
     core::Result<ReceiptOutcome> PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
                                         const std::string& actor);
     store::Database& db_;
