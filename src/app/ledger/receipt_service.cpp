@@ -67,7 +67,11 @@ Result<void> ReceiptService::Check(const ReceiptInput& in) const {
 Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput& in,
                                             const std::string& actor) {
     ANDEL_TRY(Check(in));
-    return InTransaction(db_, [&](store::Connection& c) { return PostIn(c, store_id, in, actor); });
+    return InTransaction(db_, [&](store::Connection& c) -> Result<ReceiptOutcome> {
+        auto where = LoadStore(c, store_id);
+        if (!where) return where.error();
+        return PostIn(c, *where, in, actor);
+    });
 }
 
 std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
@@ -80,14 +84,19 @@ std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
         try {
             store::Transaction tx(db_);
             auto& c = tx.conn();
+            auto where = LoadStore(c, store_id);
             for (const auto& receipt : in) {
+                if (!where) {
+                    out.emplace_back(where.error());
+                    continue;
+                }
                 auto checked = Check(receipt);
                 if (!checked) {
                     out.emplace_back(checked.error());
                     continue;
                 }
                 c.ExecScript("SAVEPOINT receipt");
-                auto r = PostIn(c, store_id, receipt, actor);
+                auto r = PostIn(c, *where, receipt, actor);
                 c.ExecScript(r.ok() ? "RELEASE SAVEPOINT receipt"
                                     : "ROLLBACK TO SAVEPOINT receipt; RELEASE SAVEPOINT receipt");
                 out.push_back(std::move(r));
@@ -103,12 +112,26 @@ std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
     }
 }
 
-Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
-                                              const std::string& actor) {
+Result<ReceiptService::StoreContext> ReceiptService::LoadStore(store::Connection& c, int64_t store_id) const {
+    store::MembershipRepository members(c);
+    auto store = members.FindStore(store_id);
+    if (!store) return Error::Invalid("the till's store does not exist");
+    auto coop = members.FindCooperative(store->cooperative_id);
+    auto market_it = markets_.find(coop->market);
+    if (market_it == markets_.end()) return Error::Invalid("the store's market is not enabled");
+    return StoreContext{*store, *coop, &market_it->second};
+}
+
+Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreContext& where,
+                                              const ReceiptInput& in, const std::string& actor) {
     store::ReceiptRepository receipts(c);
     store::MembershipRepository members(c);
     store::LedgerRepository ledger(c);
     int64_t now = core::ToMillis(clock_.Now());
+    const int64_t store_id = where.store.id;
+    const auto* store = &where.store;
+    const auto* coop = &where.coop;
+    const core::MarketRules& rules = *where.rules;
 
     // Idempotent on (store, receipt id): the same body gives the first result, another body is a conflict.
     if (auto existing = receipts.Find(store_id, in.receipt_id)) {
@@ -119,13 +142,6 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
         out.replayed = true;
         return out;
     }
-
-    auto store = members.FindStore(store_id);
-    if (!store) return Error::Invalid("the till's store does not exist");
-    auto coop = members.FindCooperative(store->cooperative_id);
-    auto market_it = markets_.find(coop->market);
-    if (market_it == markets_.end()) return Error::Invalid("the store's market is not enabled");
-    const core::MarketRules& rules = market_it->second;
 
     store::ReceiptRecord r;
     r.store_id = store_id;
@@ -146,13 +162,14 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
     }
 
     // Who earns: the identified customer's household (R_CARD_2, R_HH_6); for a return, the original sale's.
-    std::optional<store::MemberRecord> member;
+    std::optional<store::EarnerRecord> member;
+    using By = store::MembershipRepository::IdentifyBy;
     if (in.card) {
-        member = members.FindMemberByCard(*in.card);
+        member = members.FindEarner(By::kCard, *in.card);
         if (!member) return Error::Invalid("no active card " + *in.card, "customer.card");
         r.identified_by = "card";
     } else if (in.member_number) {
-        member = members.FindMemberByNumber(*in.member_number);
+        member = members.FindEarner(By::kMemberNumber, *in.member_number);
         if (!member) return Error::Invalid("no member " + *in.member_number, "customer.member_number");
         r.identified_by = "member_number";
     }
@@ -267,9 +284,8 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, int64_t stor
                 // Lock the household's month row first (the upsert holds it to commit), so concurrent
                 // purchases of one household take turns and each reads the spend of all before it (R_BON_3);
                 // PostgreSQL runs READ COMMITTED.
-                receipts.AddMonthSpend(*member->household_id, r.month, 0, 0);
                 ctx.household_month_spend_before_minor =
-                    receipts.MonthSpend(*member->household_id, r.month).first;
+                    receipts.LockMonthSpend(*member->household_id, r.month).first;
             }
         }
         auto earning = core::ComputeEarning(in.lines, in.tenders, rules, ctx);

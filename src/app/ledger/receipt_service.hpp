@@ -10,6 +10,7 @@
 #include "core/result.hpp"
 #include "store/database.hpp"
 #include "store/ledger/receipt_repository.hpp"
+#include "store/membership/records.hpp"
 
 namespace andel::app {
 
@@ -55,8 +56,15 @@ class ReceiptService {
     static constexpr std::chrono::hours kMaxAge{24 * 365};
     static constexpr std::chrono::minutes kMaxSkew{15};
     core::Result<void> Check(const ReceiptInput& in) const;
-    core::Result<ReceiptOutcome> PostIn(store::Connection& c, int64_t store_id, const ReceiptInput& in,
-                                        const std::string& actor);
+    // The till's store, its cooperative and market: read once per request (a batch shares them).
+    struct StoreContext {
+        store::StoreRecord store;
+        store::CooperativeRecord coop;
+        const core::MarketRules* rules = nullptr;
+    };
+    core::Result<StoreContext> LoadStore(store::Connection& c, int64_t store_id) const;
+    core::Result<ReceiptOutcome> PostIn(store::Connection& c, const StoreContext& where,
+                                        const ReceiptInput& in, const std::string& actor);
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;

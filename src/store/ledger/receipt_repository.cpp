@@ -122,6 +122,15 @@ std::pair<int64_t, int64_t> ReceiptRepository::MonthSpend(int64_t household_id, 
     return {r->Int(0), r->Int(1)};
 }
 
+std::pair<int64_t, int64_t> ReceiptRepository::LockMonthSpend(int64_t household_id, int month) {
+    auto r = c_.QueryOne(
+        "INSERT INTO household_month_spend (household_id, month, eligible_minor, points) "
+        "VALUES ($1, $2, 0, 0) ON CONFLICT (household_id, month) DO UPDATE SET "
+        "eligible_minor = household_month_spend.eligible_minor RETURNING eligible_minor, points",
+        {Int(household_id), Int(month)});
+    return {r->Int(0), r->Int(1)};
+}
+
 void ReceiptRepository::AddMonthSpend(int64_t household_id, int month, int64_t eligible_minor,
                                       int64_t points) {
     c_.Execute(

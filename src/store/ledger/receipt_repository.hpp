@@ -43,6 +43,9 @@ class ReceiptRepository {
     std::vector<ReceiptRecord> ForHousehold(int64_t household_id, int limit, int64_t before_id);
     // The household's eligible spend and points in a month (R_BON_3), and adding to them.
     std::pair<int64_t, int64_t> MonthSpend(int64_t household_id, int month);
+    // The same, locking the household's month row until the transaction ends (created if missing), so
+    // concurrent purchases of one household take turns (PostgreSQL runs READ COMMITTED).
+    std::pair<int64_t, int64_t> LockMonthSpend(int64_t household_id, int month);
     void AddMonthSpend(int64_t household_id, int month, int64_t eligible_minor, int64_t points);
 
   private:

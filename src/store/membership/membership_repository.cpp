@@ -257,6 +257,24 @@ std::optional<TillIdentityRecord> MembershipRepository::FindTillIdentity(Identif
     return t;
 }
 
+std::optional<EarnerRecord> MembershipRepository::FindEarner(IdentifyBy by, const std::string& value) {
+    static const std::string head =
+        "SELECT m.id, m.member_number, m.kind, m.status, m.market, m.cooperative_id, hm.household_id ";
+    static const std::string by_card =
+        head +
+        "FROM cards c JOIN members m ON m.id = c.member_id LEFT JOIN household_members "
+        "hm ON hm.member_id = m.id WHERE c.card_number = $1 AND c.status = 'active'";
+    static const std::string by_number =
+        head +
+        "FROM members m LEFT JOIN household_members hm ON hm.member_id = m.id WHERE m.member_number = $1";
+    if (by == IdentifyBy::kNationalIdHash)
+        throw DbError(DbError::Kind::kOther, "FindEarner: by card or number");
+    auto r = c_.QueryOne(by == IdentifyBy::kCard ? by_card : by_number, {Text(value)});
+    if (!r) return std::nullopt;
+    return EarnerRecord{r->Int(0),  r->OptText(1), r->Text(2),  r->Text(3),
+                        r->Text(4), r->OptInt(5),  r->OptInt(6)};
+}
+
 bool MembershipRepository::PersonExistsWithNationalIdHash(const std::string& hash) {
     return c_.QueryOne("SELECT 1 FROM persons WHERE national_id_hash = $1", {Text(hash)}).has_value();
 }

@@ -40,6 +40,8 @@ class MembershipRepository {
     // The till's view of a member, by an active card, a member number, or a national id hash.
     enum class IdentifyBy { kCard, kMemberNumber, kNationalIdHash };
     std::optional<TillIdentityRecord> FindTillIdentity(IdentifyBy by, const std::string& value);
+    // By an active card or a member number.
+    std::optional<EarnerRecord> FindEarner(IdentifyBy by, const std::string& value);
     // Back-office search: exact member number, card number, e-mail or phone; or a name prefix.
     std::vector<MemberRecord> SearchMembers(const std::string& query, int limit, int64_t after_id);
     core::Result<void> UpdatePersonContact(const PersonRecord& r, int64_t now);

@@ -83,6 +83,14 @@ struct TillIdentityRecord {
     int64_t household_size = 0;
 };
 
+// The few facts about a member that posting a receipt needs (the till's hot path: no person row).
+struct EarnerRecord {
+    int64_t id = 0;
+    std::optional<std::string> member_number;
+    std::string kind, status, market;
+    std::optional<int64_t> cooperative_id, household_id;
+};
+
 struct TermsRecord {
     int64_t id = 0;
     std::string market, version, summary;
