@@ -1,5 +1,6 @@
 // andel: the command-line entry point (DESIGN.md "Running"): serve, demo, migrate, config check, keys,
-// generate, jobs run expiry. Each verb catches what escapes it once, prints it, and exits non-zero.
+// generate, jobs run expiry, jobs run dividend. Each verb catches what escapes it once, prints it, and exits
+// non-zero.
 #include <pthread.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
+#include "app/ledger/dividend_job.hpp"
 #include "app/ledger/expiry_job.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
@@ -69,7 +71,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     app::ApiKeyService keys(db, clock);
     app::ReceiptService receipts(db, clock, cfg.markets);
     app::RewardsService rewards(db, clock, cfg.markets);
-    http::Services services{db, clock, cfg.markets, membership, keys, receipts, rewards};
+    app::PointsShopService points_shop(db, clock, cfg.markets);
+    http::Services services{db, clock, cfg.markets, membership, keys, receipts, rewards, points_shop};
     http::Router router(http::ApiKeyAuthenticator(keys));
     http::AddAllRoutes(router, services);
     http::ServerOptions options;
@@ -181,6 +184,13 @@ int main(int argc, char** argv) {
     AddCommon(job_expiry, common);
     bool dry_run = false;
     job_expiry->add_flag("--dry-run", dry_run, "report what would expire; post nothing");
+    auto* job_dividend = jobs_run->add_subcommand("dividend",
+                                                  "Pay the NO purchase dividend of an ended year into the "
+                                                  "households' bonus (R_BON_7); safe to run again");
+    AddCommon(job_dividend, common);
+    int dividend_year = 0;
+    job_dividend->add_option("--year", dividend_year, "the calendar year to pay")->required();
+    job_dividend->add_flag("--dry-run", dry_run, "report what would be paid; write nothing");
 
     CLI11_PARSE(cli, argc, argv);
 
@@ -259,6 +269,25 @@ int main(int argc, char** argv) {
                 return 1;
             }
             std::cout << "key " << revoke_id << " revoked\n";
+            return 0;
+        }
+        if (job_dividend->parsed()) {
+            app::DividendJob job(*db, clock, cfg.markets);
+            auto r = job.Run(dividend_year, dry_run, [](int64_t done, int64_t total) {
+                std::fprintf(stderr, "dividend: %lld of %lld households\n", static_cast<long long>(done),
+                             static_cast<long long>(total));
+            });
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            std::printf(
+                "%s %lld of %lld accrued on a base of %lld (minor units) to %lld households in %lld lines "
+                "for %d; %lld households paid before\n",
+                r->dry_run ? "dry run, nothing written: would pay" : "paid",
+                static_cast<long long>(r->paid_minor), static_cast<long long>(r->amount_minor),
+                static_cast<long long>(r->base_minor), static_cast<long long>(r->households),
+                static_cast<long long>(r->lines), r->year, static_cast<long long>(r->already_paid));
             return 0;
         }
         if (job_expiry->parsed()) {

@@ -11,6 +11,7 @@
 //         compared as an array of its lines)
 //   clock: 2026-12-01T12:00:00Z             (optional; sets the server's clock from this step on; it starts
 //         at 2026-11-23T08:00:00Z)
+//   header: Idempotency-Key: abc-{{x}}      (optional, any number; an extra request header)
 //   <request JSON, optional, any number of lines>
 //   ---- STATUS
 //   <expected JSON, optional>
@@ -47,6 +48,7 @@ struct Step {
     std::string title, method, path, auth = "backoffice", body;
     std::string content_type = "application/json";
     std::string clock;  // set the server's clock before this step (RFC 3339)
+    std::vector<std::pair<std::string, std::string>> headers;
     int status = 0;
     std::string expected;
     std::vector<std::pair<std::string, std::string>> captures;
@@ -54,8 +56,8 @@ struct Step {
 };
 
 std::string Trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r");
-    auto e = s.find_last_not_of(" \t\r");
+    auto b = s.find_first_not_of(" \t\r\n");
+    auto e = s.find_last_not_of(" \t\r\n");
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
@@ -98,6 +100,12 @@ std::vector<Step> ParseScenario(const std::string& path) {
         }
         if (state == kRequest && line.starts_with("clock:")) {
             s.clock = Trim(line.substr(6));
+            continue;
+        }
+        if (state == kRequest && line.starts_with("header:")) {
+            auto colon = line.find(':', 7);
+            s.headers.emplace_back(Trim(line.substr(7, colon - 7)),
+                                   colon == std::string::npos ? "" : Trim(line.substr(colon + 1)));
             continue;
         }
         if (state == kRequest && line.starts_with("content-type:")) {
@@ -169,7 +177,8 @@ struct HttpResult {
 };
 
 HttpResult Call(uint16_t port, const std::string& method, const std::string& path, const std::string& token,
-                const std::string& body, const std::string& content_type) {
+                const std::string& body, const std::string& content_type,
+                const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -181,6 +190,7 @@ HttpResult Call(uint16_t port, const std::string& method, const std::string& pat
     }
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+    for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
     if (!body.empty()) req += "Content-Type: " + content_type + "\r\n";
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     for (size_t sent = 0; sent < req.size();) {
@@ -233,8 +243,10 @@ TEST_P(Scenario, Replays) {
             ASSERT_TRUE(core::ParseTimestamp(step.clock, t)) << "clock: " << step.clock;
             app.clock.Set(t);
         }
+        std::vector<std::pair<std::string, std::string>> headers;
+        for (const auto& [name, value] : step.headers) headers.emplace_back(name, Substitute(value, vars));
         auto r = Call(server.port(), step.method, Substitute(step.path, vars), token,
-                      Substitute(step.body, vars), step.content_type);
+                      Substitute(step.body, vars), step.content_type, headers);
         ASSERT_EQ(r.status, step.status) << r.body;
         if (r.status >= 400) {
             EXPECT_EQ(r.content_type, "application/problem+json");

@@ -17,8 +17,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     keys = std::make_unique<app::ApiKeyService>(*db, clock);
     receipts = std::make_unique<app::ReceiptService>(*db, clock, config.markets);
     rewards = std::make_unique<app::RewardsService>(*db, clock, config.markets);
+    points_shop = std::make_unique<app::PointsShopService>(*db, clock, config.markets);
     services = std::make_unique<http::Services>(
-        http::Services{*db, clock, config.markets, *membership, *keys, *receipts, *rewards});
+        http::Services{*db, clock, config.markets, *membership, *keys, *receipts, *rewards, *points_shop});
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys));
     http::AddAllRoutes(*router, *services);
 }

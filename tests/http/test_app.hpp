@@ -4,6 +4,7 @@
 
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
+#include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
@@ -23,6 +24,7 @@ struct TestApp {
     std::unique_ptr<app::ApiKeyService> keys;
     std::unique_ptr<app::ReceiptService> receipts;
     std::unique_ptr<app::RewardsService> rewards;
+    std::unique_ptr<app::PointsShopService> points_shop;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

@@ -2,6 +2,7 @@
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
 #include "store/access/api_key_repository.hpp"
+#include "store/ledger/points_shop_repository.hpp"
 #include "store/membership/membership_repository.hpp"
 
 namespace andel::app {
@@ -78,6 +79,14 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
         auto till_store = store::MembershipRepository(tx.conn()).FindStoreByCode(code);
         if (till_store)
             DemoKey(tx.conn(), token, "till", till_store->id, std::string("demo till, ") + code, now);
+    }
+    if (auto se = markets.find("se"); se != markets.end()) {
+        // The points shop (R_BON_5): the bonus voucher of the market's configuration and a partner reward.
+        store::PointsShopRepository shop(tx.conn());
+        (void)shop.InsertReward({0, "se", "se-vardecheck-200", "Värdecheck 200 kr", "voucher",
+                                 se->second.voucher_points, se->second.voucher_value_minor, true, now});
+        (void)shop.InsertReward(
+            {0, "se", "se-partner-biobiljett", "Biobiljett hos partner", "partner", 12000, 13000, true, now});
     }
     tx.Commit();
 }

@@ -1,5 +1,6 @@
 #include "app/ledger/receipt_service.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "app/local_time.hpp"
@@ -229,6 +230,22 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
             dividend_back =
                 std::min<int64_t>(static_cast<int64_t>(d), original->dividend_minor - already.dividend_minor);
         }
+        // What was already spent, paid out or expired is not clawed back: a member's balance never goes below
+        // zero, so each take-back stops at what the account holds now.
+        auto cap = [&](const core::AccountRef& account, int64_t want) {
+            auto held = ledger.FindAccount(account);
+            return std::clamp<int64_t>(held ? held->balance : 0, 0, want);
+        };
+        if (r.household_id) {
+            back.bonus_minor =
+                cap(Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency),
+                    back.bonus_minor);
+            dividend_back = cap(Account(kind::kDividendAccrual, "household", *r.household_id, rules.currency),
+                                dividend_back);
+        }
+        if (r.member_id)
+            back.savings_minor =
+                cap(Account(kind::kSavings, "member", *r.member_id, rules.currency), back.savings_minor);
         r.eligible_minor = -returned_eligible;
         r.bonus_minor = -back.bonus_minor;
         r.savings_minor = -back.savings_minor;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/access/api_key_service.hpp"
+#include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
@@ -21,6 +22,7 @@ struct Services {
     app::ApiKeyService& api_keys;
     app::ReceiptService& receipts;
     app::RewardsService& rewards;
+    app::PointsShopService& points_shop;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys.
@@ -29,6 +31,7 @@ Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys);
 void AddSystemRoutes(Router& router, Services& s);
 void AddMembershipRoutes(Router& router, Services& s);
 void AddLedgerRoutes(Router& router, Services& s);
+void AddPointsShopRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

@@ -81,6 +81,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddSystemRoutes(router, s);
     AddMembershipRoutes(router, s);
     AddLedgerRoutes(router, s);
+    AddPointsShopRoutes(router, s);
 }
 
 }  // namespace andel::http

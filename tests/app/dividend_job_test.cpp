@@ -1,0 +1,411 @@
+// DividendJob (`andel jobs run dividend --year Y`) on SQLite and PostgreSQL, over the demo dataset with the
+// shipped configuration: in NO the purchase dividend of a year, accrued by the receipts at 3 % in the own
+// cooperative's stores and 1 % in another's (R_BON_7), is paid into the household's bonus once the year has
+// ended in Oslo time; the run is repeatable, resumable, has a dry run, takes a lease, and leaves its result
+// line by line in dividend_lines. After every test the ledger check is clean.
+#include "app/ledger/dividend_job.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "app/ledger/receipt_service.hpp"
+#include "http/test_app.hpp"
+#include "store/ledger/ledger_repository.hpp"
+#include "store/membership/membership_repository.hpp"
+#include "test_support.hpp"
+
+namespace andel::app {
+namespace {
+
+using core::ErrorCode;
+using core::Result;
+namespace kind = core::account_kind;
+
+constexpr const char* kActor = "test";
+
+// An instant in UTC.
+core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0) {
+    using namespace std::chrono;
+    return core::Timestamp(sys_days(year{y} / month(static_cast<unsigned>(mo)) / d)) + hours{h} + minutes{mi};
+}
+
+// A Norwegian fødselsnummer DDMMYYIIIKK born in 19YY (individual number 000-499), with its two mod-11
+// check digits; nullopt when the individual number gives no valid first check digit.
+std::optional<std::string> Fodselsnummer(int day, int month, int yy, int individual) {
+    char body[64];
+    std::snprintf(body, sizeof body, "%02d%02d%02d%03d", day % 100, month % 100, yy % 100, individual % 1000);
+    int d[11];
+    for (int i = 0; i < 9; ++i) d[i] = body[i] - '0';
+    const int w1[] = {3, 7, 6, 1, 8, 9, 4, 5, 2}, w2[] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    int s = 0;
+    for (int i = 0; i < 9; ++i) s += w1[i] * d[i];
+    d[9] = (11 - s % 11) % 11;
+    if (d[9] == 10) return std::nullopt;
+    s = 0;
+    for (int i = 0; i < 10; ++i) s += w2[i] * d[i];
+    d[10] = (11 - s % 11) % 11;
+    if (d[10] == 10) return std::nullopt;
+    return std::string(body) + std::to_string(d[9]) + std::to_string(d[10]);
+}
+
+template <typename T>
+::testing::AssertionResult IsOk(const Result<T>& r) {
+    if (r.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "error " << core::Describe(r.error().code).slug << " ["
+                                         << r.error().rule << "]: " << r.error().detail;
+}
+
+// Groceries paid by card (a sale), or goods returned from `original` (a negative amount).
+ReceiptInput Receipt(const std::string& id, core::Timestamp at, const std::string& member_number,
+                     int64_t amount_minor, std::optional<std::string> original = std::nullopt) {
+    ReceiptInput in;
+    in.receipt_id = id;
+    in.till = "till-1";
+    in.occurred_at = at;
+    in.member_number = member_number;
+    core::ReceiptLine l;
+    l.sku = "7038010055690";
+    l.category = "groceries";
+    l.quantity = amount_minor < 0 ? -1 : 1;
+    l.amount_minor = amount_minor;
+    in.lines.push_back(l);
+    in.tenders.push_back({"card", amount_minor});
+    in.original_receipt_id = std::move(original);
+    in.body_hash = id + "@" + std::to_string(core::ToMillis(at)) + ":" + std::to_string(amount_minor);
+    return in;
+}
+
+using Report = DividendJob::Report;
+
+::testing::AssertionResult Reports(const Result<Report>& r, int64_t households, int64_t lines, int64_t base,
+                                   int64_t amount, int64_t paid) {
+    if (!r.ok()) return IsOk(r);
+    if (r->households == households && r->lines == lines && r->base_minor == base &&
+        r->amount_minor == amount && r->paid_minor == paid)
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "report: households " << r->households << ", lines " << r->lines << ", base " << r->base_minor
+           << ", amount " << r->amount_minor << ", paid " << r->paid_minor << "; expected " << households
+           << ", " << lines << ", " << base << ", " << amount << ", " << paid;
+}
+
+class DividendJobTest : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        ANDEL_SKIP_UNLESS_ENGINE(GetParam());
+        app_ = std::make_unique<test::TestApp>(GetParam());
+        job_ = std::make_unique<DividendJob>(*app_->db, app_->clock, app_->config.markets);
+        auto c = app_->db->Read();
+        store::MembershipRepository repo(*c);
+        bergen_ = repo.FindStoreByCode("no-bergen-1")->id;  // no-vestland
+        hamar_ = repo.FindStoreByCode("no-hamar-1")->id;    // no-innlandet
+        vestland_ = repo.FindStoreByCode("no-bergen-1")->cooperative_id;
+        innlandet_ = repo.FindStoreByCode("no-hamar-1")->cooperative_id;
+    }
+
+    void TearDown() override {
+        if (!app_) return;
+        auto c = app_->db->Read();
+        auto problems = store::LedgerRepository(*c).Check(100);
+        std::string all;
+        for (const auto& p : problems) all += "\n  " + p;
+        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+    }
+
+    // A new Norwegian member of no-vestland (home store Bergen) who owns a household.
+    struct Owner {
+        int64_t household = 0;
+        std::string number;
+    };
+    Owner RegisterNo(std::string national_id = "01018000055") {
+        RegisterInput in;
+        in.market = "no";
+        in.national_id = std::move(national_id);
+        ++serial_;
+        in.first_name = "Ola" + std::to_string(serial_);
+        in.last_name = "Nordmann";
+        in.home_store_code = "no-bergen-1";
+        in.share_paid_minor = 10000;  // R_MEM_4
+        auto r = app_->membership->Register(in, kActor);
+        EXPECT_TRUE(IsOk(r));
+        if (!r.ok() || !r->member.household_id || !r->member.member_number)
+            throw std::runtime_error("registration failed");
+        return {*r->member.household_id, *r->member.member_number};
+    }
+
+    // Posts a receipt with the clock at its time (as a till would), then puts the clock back.
+    ReceiptOutcome MustPost(int64_t store, const ReceiptInput& in) {
+        core::Timestamp was = app_->clock.Now();
+        app_->clock.Set(in.occurred_at);
+        auto r = app_->receipts->Post(store, in, kActor);
+        app_->clock.Set(was);
+        EXPECT_TRUE(IsOk(r)) << in.receipt_id;
+        if (!r.ok()) throw std::runtime_error("post failed: " + r.error().detail);
+        return *r;
+    }
+
+    // The year of purchases: in 2026, 1 000 NOK in Bergen (own cooperative, 3 %: 30 NOK), 500 NOK in
+    // Hamar (another cooperative, 1 %: 5 NOK), 200 NOK of the Bergen purchase returned (-6 NOK); and on
+    // 2026-12-31T23:30Z, which is 2027-01-01 in Oslo, 100 NOK in Bergen (3 NOK, in 2027).
+    void YearOfPurchases(const Owner& o) {
+        EXPECT_EQ(
+            MustPost(bergen_, Receipt("B-1", Utc(2026, 3, 10), o.number, 100'000)).receipt.dividend_minor,
+            3'000);
+        EXPECT_EQ(MustPost(hamar_, Receipt("H-1", Utc(2026, 6, 10), o.number, 50'000)).receipt.dividend_minor,
+                  500);
+        auto ret = MustPost(bergen_, Receipt("B-2", Utc(2026, 7, 1), o.number, -20'000, "B-1")).receipt;
+        EXPECT_EQ(ret.dividend_base_minor, -20'000);
+        EXPECT_EQ(ret.dividend_minor, -600);
+        auto late = MustPost(bergen_, Receipt("B-3", Utc(2026, 12, 31, 23, 30), o.number, 10'000)).receipt;
+        EXPECT_EQ(late.month, 202701);
+        EXPECT_EQ(late.dividend_minor, 300);
+        EXPECT_EQ(Accrued(o.household), 3'200);
+        EXPECT_EQ(Bonus(o.household), 0);
+    }
+
+    Result<Report> RunAt(core::Timestamp now, int year, bool dry_run = false) {
+        app_->clock.Set(now);
+        return job_->Run(year, dry_run);
+    }
+
+    int64_t Balance(const core::AccountRef& ref) {
+        auto c = app_->db->Read();
+        auto a = store::LedgerRepository(*c).FindAccount(ref);
+        return a ? a->balance : 0;
+    }
+    int64_t Accrued(int64_t h) { return Balance({kind::kDividendAccrual, "household", h, "NOK"}); }
+    int64_t Bonus(int64_t h) { return Balance({kind::kHouseholdBonus, "household", h, "NOK"}); }
+    int64_t Count(const std::string& sql) {
+        auto c = app_->db->Read();
+        return c->QueryOne(sql)->Int(0);
+    }
+    int64_t DividendEntries() {
+        return Count("SELECT COUNT(*) FROM ledger_entries WHERE source_kind = 'dividend'");
+    }
+
+    struct LineRow {
+        int64_t cooperative_id, receipts, base, rate_bp, amount;
+        bool has_entry;
+    };
+    std::vector<LineRow> LinesOf(int64_t household, int year) {
+        auto c = app_->db->Read();
+        std::vector<LineRow> out;
+        for (const auto& r : c->Query("SELECT cooperative_id, receipts, base_minor, rate_bp, amount_minor, "
+                                      "entry_id FROM dividend_lines "
+                                      "WHERE household_id = $1 AND year = $2 ORDER BY cooperative_id",
+                                      {store::Int(household), store::Int(year)}))
+            out.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), !r.IsNull(5)});
+        return out;
+    }
+    std::optional<LineRow> LineFor(int64_t household, int year, int64_t cooperative) {
+        for (const auto& l : LinesOf(household, year))
+            if (l.cooperative_id == cooperative) return l;
+        return std::nullopt;
+    }
+
+    std::unique_ptr<test::TestApp> app_;
+    std::unique_ptr<DividendJob> job_;
+    int64_t bergen_ = 0, hamar_ = 0, vestland_ = 0, innlandet_ = 0;
+    int serial_ = 0;
+};
+
+TEST_P(DividendJobTest, PaysTheAccruedDividendLineByLinePerCooperative_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+
+    auto r = RunAt(Utc(2027, 1, 2), 2026);
+    // Vestland: 1 000 - 200 NOK at 3 % = 24 NOK; Innlandet: 500 NOK at 1 % = 5 NOK.
+    EXPECT_TRUE(Reports(r, 1, 2, 130'000, 2'900, 2'900));
+    EXPECT_EQ(Bonus(o.household), 2'900);
+    EXPECT_EQ(Accrued(o.household), 300);  // the 2027 purchase stays accrued
+
+    auto lines = LinesOf(o.household, 2026);
+    ASSERT_EQ(lines.size(), 2u);
+    auto v = LineFor(o.household, 2026, vestland_);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->receipts, 2);
+    EXPECT_EQ(v->base, 80'000);
+    EXPECT_EQ(v->rate_bp, 300);
+    EXPECT_EQ(v->amount, 2'400);
+    EXPECT_TRUE(v->has_entry);
+    auto i = LineFor(o.household, 2026, innlandet_);
+    ASSERT_TRUE(i);
+    EXPECT_EQ(i->receipts, 1);
+    EXPECT_EQ(i->base, 50'000);
+    EXPECT_EQ(i->rate_bp, 100);
+    EXPECT_EQ(i->amount, 500);
+
+    // One entry for the household and year, from the accrual to the bonus, at the end of the Oslo year.
+    auto c = app_->db->Read();
+    auto entry = store::LedgerRepository(*c).FindEntry("dividend",
+                                                       "year:2026/household:" + std::to_string(o.household));
+    ASSERT_TRUE(entry);
+    auto when = c->QueryOne("SELECT occurred_at FROM ledger_entries WHERE id = $1", {store::Int(*entry)});
+    EXPECT_EQ(when->Int(0), core::ToMillis(Utc(2026, 12, 31, 23, 0)));  // 2027-01-01T00:00+01:00
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_lines WHERE entry_id = " + std::to_string(*entry)), 2);
+    EXPECT_EQ(
+        Count("SELECT COUNT(*) FROM dividend_runs WHERE year = 2026 AND market = 'no' AND finished_at IS "
+              "NOT NULL AND households = 1 AND lines = 2 AND amount_minor = 2900"),
+        1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_leases"), 0);
+}
+
+TEST_P(DividendJobTest, ASecondRunPostsNothing_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+    auto again = RunAt(Utc(2027, 1, 3), 2026);
+    EXPECT_TRUE(Reports(again, 0, 0, 0, 0, 0));
+    EXPECT_EQ(again->already_paid, 1);
+    EXPECT_EQ(again->late_minor, 0);
+    EXPECT_EQ(DividendEntries(), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_lines"), 2);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs"), 2);  // both runs are on record
+    EXPECT_EQ(Bonus(o.household), 2'900);
+    EXPECT_EQ(Accrued(o.household), 300);
+}
+
+TEST_P(DividendJobTest, DryRunWritesNothingAndReportsWhatARunPays_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    auto dry = RunAt(Utc(2027, 1, 2), 2026, true);
+    EXPECT_TRUE(Reports(dry, 1, 2, 130'000, 2'900, 2'900));
+    EXPECT_TRUE(dry->dry_run);
+    EXPECT_EQ(DividendEntries(), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_lines"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_leases"), 0);
+    EXPECT_EQ(Bonus(o.household), 0);
+    EXPECT_EQ(Accrued(o.household), 3'200);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+    // After the run, a dry run finds nothing more to pay.
+    auto after = RunAt(Utc(2027, 1, 2), 2026, true);
+    EXPECT_TRUE(Reports(after, 0, 0, 0, 0, 0));
+    EXPECT_EQ(after->already_paid, 1);
+}
+
+TEST_P(DividendJobTest, AYearNotOverInOsloIsRefused_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    for (bool dry : {false, true}) {
+        auto r = RunAt(Utc(2027, 1, 2), 2027, dry);
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, ErrorCode::kRuleRefused);
+        EXPECT_EQ(r.error().rule, "R_BON_7");
+    }
+    // 2026-12-31T22:59Z is 23:59 in Oslo: 2026 has not ended; at 23:00Z it has.
+    auto early = RunAt(Utc(2026, 12, 31, 22, 59), 2026);
+    ASSERT_FALSE(early.ok());
+    EXPECT_EQ(early.error().rule, "R_BON_7");
+    EXPECT_EQ(DividendEntries(), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs"), 0);
+    EXPECT_TRUE(Reports(RunAt(Utc(2026, 12, 31, 23, 0), 2026), 1, 2, 130'000, 2'900, 2'900));
+}
+
+TEST_P(DividendJobTest, APurchaseOnNewYearsEveInUtcBelongsToTheNextOsloYear_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+    auto old = LineFor(o.household, 2026, vestland_);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->receipts, 2);
+    // 2027: only the purchase of 2026-12-31T23:30Z, 100 NOK at 3 %.
+    auto r = RunAt(Utc(2028, 1, 2), 2027);
+    EXPECT_TRUE(Reports(r, 1, 1, 10'000, 300, 300));
+    auto v = LineFor(o.household, 2027, vestland_);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->receipts, 1);
+    EXPECT_EQ(v->rate_bp, 300);
+    EXPECT_EQ(Bonus(o.household), 3'200);
+    EXPECT_EQ(Accrued(o.household), 0);
+}
+
+TEST_P(DividendJobTest, ResumesAfterAStopInBatchesAndHonoursTheLease_R_BON_7) {
+    std::vector<Owner> owners;
+    for (int individual = 0; owners.size() < 3; ++individual) {
+        auto id = Fodselsnummer(15, 3, 71, individual);
+        if (id) owners.push_back(RegisterNo(*id));
+    }
+    for (int n = 1; n <= 3; ++n)
+        MustPost(bergen_,
+                 Receipt("R-" + std::to_string(n), Utc(2026, 5, n), owners[n - 1].number, 10'000 * n));
+    // 100, 200 and 300 NOK at 3 %: 3, 6 and 9 NOK.
+
+    app_->clock.Set(Utc(2027, 1, 2));
+    {
+        auto c = app_->db->Write();
+        c->Execute("INSERT INTO job_leases (name, holder, expires_at) VALUES ('dividend', 'elsewhere', $1)",
+                   {store::Int(core::ToMillis(Utc(2027, 1, 2, 12, 5)))});
+    }
+    auto busy = job_->Run(2026, false);
+    ASSERT_FALSE(busy.ok());
+    EXPECT_EQ(busy.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(DividendEntries(), 0);
+    EXPECT_TRUE(Reports(job_->Run(2026, true), 3, 3, 60'000, 1'800, 1'800));  // a dry run needs no lease
+
+    app_->clock.Set(Utc(2027, 1, 2, 12, 6));  // the other node's lease has run out
+    job_->set_batch_households(1);
+    int batches = 0;
+    auto stop = [&](int64_t done, int64_t total) {
+        ++batches;
+        EXPECT_EQ(total, 3);
+        EXPECT_EQ(done, 1);
+        throw std::runtime_error("stopped");
+    };
+    EXPECT_THROW((void)job_->Run(2026, false, stop), std::runtime_error);
+    EXPECT_EQ(batches, 1);
+    EXPECT_EQ(DividendEntries(), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_leases"), 0);  // released on the way out
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs WHERE finished_at IS NULL"), 1);
+
+    std::vector<std::pair<int64_t, int64_t>> seen;
+    auto rest = job_->Run(2026, false, [&](int64_t done, int64_t total) { seen.emplace_back(done, total); });
+    EXPECT_TRUE(Reports(rest, 2, 2, 50'000, 1'500, 1'500));
+    EXPECT_EQ(rest->already_paid, 1);
+    EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{1, 2}, {2, 2}}));
+    EXPECT_EQ(DividendEntries(), 3);
+    for (size_t k = 0; k < owners.size(); ++k) {
+        EXPECT_EQ(Bonus(owners[k].household), 300 * static_cast<int64_t>(k + 1));
+        EXPECT_EQ(Accrued(owners[k].household), 0);
+    }
+    EXPECT_EQ(Count("SELECT COALESCE(SUM(amount_minor), 0) FROM dividend_lines WHERE year = 2026"), 1'800);
+}
+
+TEST_P(DividendJobTest, PaysNoMoreThanTheAccrualHoldsAndNothingBelowZero_R_BON_7) {
+    Owner o = RegisterNo();
+    MustPost(bergen_, Receipt("B-1", Utc(2026, 12, 20), o.number, 100'000));  // 30 NOK in 2026
+    // In January, before the run, most of it is returned: the accrual holds 6 NOK of the 30.
+    MustPost(bergen_, Receipt("B-2", Utc(2027, 1, 1, 9), o.number, -80'000, "B-1"));
+    EXPECT_EQ(Accrued(o.household), 600);
+    auto r = RunAt(Utc(2027, 1, 2), 2026);
+    EXPECT_TRUE(Reports(r, 1, 1, 100'000, 3'000, 600));
+    EXPECT_EQ(Bonus(o.household), 600);
+    EXPECT_EQ(Accrued(o.household), 0);
+    // 2027 holds only the return: a line with a negative amount, and nothing posted.
+    auto next = RunAt(Utc(2028, 1, 2), 2027);
+    EXPECT_TRUE(Reports(next, 1, 1, -80'000, -2'400, 0));
+    auto line = LineFor(o.household, 2027, vestland_);
+    ASSERT_TRUE(line);
+    EXPECT_FALSE(line->has_entry);
+    EXPECT_EQ(line->rate_bp, 300);
+    EXPECT_EQ(DividendEntries(), 1);
+}
+
+TEST_P(DividendJobTest, AnEmptyYearPaysNothing_R_BON_7) {
+    auto r = RunAt(Utc(2027, 1, 2), 2026);
+    EXPECT_TRUE(Reports(r, 0, 0, 0, 0, 0));
+    EXPECT_EQ(DividendEntries(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DividendJobTest, ::testing::ValuesIn(test::Engines()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace andel::app
