@@ -24,6 +24,7 @@
 #include "http/server.hpp"
 #include "store/database.hpp"
 #include "store/ledger/ledger_repository.hpp"
+#include "store/membership/membership_repository.hpp"
 #include "store/migrator.hpp"
 
 namespace {
@@ -224,14 +225,21 @@ int main(int argc, char** argv) {
         }
         if (demo->parsed()) {
             app::SeedDemo(*db, cfg.markets, cfg.national_id_key, clock);
+            std::string card = "<card number>";
+            {
+                auto c = db->Read();
+                store::MembershipRepository repo(*c);
+                if (auto demo_member = repo.FindMemberByNumber(app::kDemoMemberNumber))
+                    for (const auto& k : repo.ListCards(demo_member->id))
+                        if (k.status == "active") card = k.card_number;
+            }
             std::string url = "http://" + cfg.server.address + ":" + std::to_string(cfg.server.port);
             std::string banner = "Andel demo: " + cfg.database_url + "\n" +
                                  "  demo member 33216744 (password 123456 arrives with the login issue)\n" +
                                  "  try:\n" + "    curl -H 'Authorization: Bearer " +
                                  app::kDemoBackOfficeToken + "' " + url + "/api/v1/members/33216744\n" +
                                  "    curl -H 'Authorization: Bearer " + app::kDemoTillToken + "' " + url +
-                                 "/api/v1/till/cards/<card number from the member>\n" + "    " + url +
-                                 "/openapi.json\n";
+                                 "/api/v1/till/cards/" + card + "\n" + "    " + url + "/openapi.json\n";
             return Serve(cfg, *db, clock, banner);
         }
         if (check_ledger->parsed()) {
