@@ -11,4 +11,12 @@ int LocalMonth(const std::string& time_zone, core::Timestamp t) {
     return static_cast<int>(ymd.year()) * 100 + static_cast<int>(static_cast<unsigned>(ymd.month()));
 }
 
+int64_t LocalMonthStartMillis(const std::string& time_zone, int yyyymm) {
+    const date::time_zone* zone = date::locate_zone(time_zone);
+    date::local_days first{date::year{yyyymm / 100} / date::month(static_cast<unsigned>(yyyymm % 100)) /
+                           date::day{1}};
+    auto t = zone->to_sys(first, date::choose::earliest);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 }  // namespace andel::app

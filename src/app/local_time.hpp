@@ -10,4 +10,7 @@ namespace andel::app {
 // (configuration is validated at start-up, so that is a bug).
 int LocalMonth(const std::string& time_zone, core::Timestamp t);
 
+// The instant a month (YYYYMM) begins in the zone: local midnight on its first day, in Unix milliseconds.
+int64_t LocalMonthStartMillis(const std::string& time_zone, int yyyymm);
+
 }  // namespace andel::app

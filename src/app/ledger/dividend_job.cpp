@@ -9,7 +9,9 @@
 #include <optional>
 #include <vector>
 
+#include "app/jobs/job_lease.hpp"
 #include "app/local_time.hpp"
+#include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "store/ledger/ledger_repository.hpp"
 
@@ -25,55 +27,6 @@ namespace kind = core::account_kind;
 constexpr const char* kJob = "dividend";
 constexpr const char* kSourceKind = "dividend";
 constexpr const char* kActor = "job:dividend";
-
-template <typename F>
-auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            store::Transaction tx(db);
-            auto result = body(tx.conn());
-            if (result.ok()) tx.Commit();
-            return result;
-        } catch (const store::DbError& e) {
-            bool retry = e.kind() == store::DbError::Kind::kBusy ||
-                         e.kind() == store::DbError::Kind::kSerialization ||
-                         e.kind() == store::DbError::Kind::kUniqueViolation;
-            if (!retry || attempt >= 4) throw;
-        }
-    }
-}
-
-// The instant the year begins in the zone: local midnight on 1 January.
-int64_t YearStartMillis(const std::string& time_zone, int year) {
-    const date::time_zone* zone = date::locate_zone(time_zone);
-    date::local_days first{date::year{year} / date::January / date::day{1}};
-    auto t = zone->to_sys(first, date::choose::earliest);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string NewHolder() {
-    static std::atomic<int64_t> runs{0};
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(++runs);
-}
-
-// The lease row: taken when absent or run out, renewed by its holder, deleted at the end.
-bool TakeLease(store::Database& db, const std::string& holder, int64_t now) {
-    store::Transaction tx(db);
-    int64_t changed = tx.conn().Execute(
-        "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE "
-        "SET holder = excluded.holder, expires_at = excluded.expires_at WHERE job_leases.expires_at < $4",
-        {Text(kJob), Text(holder), Int(now + DividendJob::kLeaseMillis), Int(now)});
-    tx.Commit();
-    return changed == 1;
-}
-
-void ReleaseLease(store::Database& db, const std::string& holder) {
-    store::Transaction tx(db);
-    tx.conn().Execute("DELETE FROM job_leases WHERE name = $1 AND holder = $2", {Text(kJob), Text(holder)});
-    tx.Commit();
-}
 
 struct Market {
     std::string code;
@@ -174,23 +127,19 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
     }
     if (markets.empty()) return report;
 
-    std::string holder;
+    std::optional<JobLease> lease;
     if (!dry_run) {
-        holder = NewHolder();
-        if (!TakeLease(db_, holder, core::ToMillis(started)))
-            return Error::Conflict("the dividend job is running elsewhere");
+        auto taken = JobLease::Take(db_, kJob, core::ToMillis(started), kLeaseMillis);
+        if (!taken) return taken.error();
+        lease = std::move(*taken);
     }
     struct Release {
         store::Database& db;
-        const std::string& holder;
+        const std::optional<JobLease>& lease;
         ~Release() {
-            if (holder.empty()) return;
-            try {
-                ReleaseLease(db, holder);
-            } catch (...) {  // the lease runs out by itself
-            }
+            if (lease) lease->Release(db);
         }
-    } release{db_, holder};
+    } release{db_, lease};
 
     int64_t total = 0, done = 0;
     {
@@ -238,8 +187,7 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
             } else {
                 auto written = InTransaction(db_, [&](store::Connection& c) -> Result<Batch> {
                     int64_t now = core::ToMillis(clock_.Now());
-                    if (c.Execute("UPDATE job_leases SET expires_at = $3 WHERE name = $1 AND holder = $2",
-                                  {Text(kJob), Text(holder), Int(now + kLeaseMillis)}) != 1)
+                    if (!lease->Renew(c, now))
                         return Error::Conflict("the dividend job's lease ran out and another run took it");
                     bool pg = c.engine() == store::Engine::kPostgres;
                     store::LedgerRepository ledger(c);
@@ -277,7 +225,8 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                                 entry.description +=
                                     ", " + std::to_string(sum - pay) + " of it taken back by returns since";
                             entry.actor = kActor;
-                            entry.occurred_at = YearStartMillis(m.rules->time_zone, year + 1);
+                            entry.occurred_at =
+                                LocalMonthStartMillis(m.rules->time_zone, (year + 1) * 100 + 1);
                             entry.postings.push_back({accrual, -pay, std::nullopt});
                             entry.postings.push_back({bonus, pay, std::nullopt});
                             auto posted = ledger.Post(entry, now);

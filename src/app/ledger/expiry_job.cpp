@@ -10,7 +10,9 @@
 #include <optional>
 #include <vector>
 
+#include "app/jobs/job_lease.hpp"
 #include "app/local_time.hpp"
+#include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/ledger/rewards.hpp"
 #include "store/ledger/ledger_repository.hpp"
@@ -28,60 +30,10 @@ constexpr const char* kSourceKind = "expiry";
 constexpr const char* kActor = "job:expiry";
 constexpr const char* kExpiryAccountKind = core::account_kind::kExpiry;  // the operator's counter-account
 
-template <typename F>
-auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            store::Transaction tx(db);
-            auto result = body(tx.conn());
-            if (result.ok()) tx.Commit();
-            return result;
-        } catch (const store::DbError& e) {
-            bool retry = e.kind() == store::DbError::Kind::kBusy ||
-                         e.kind() == store::DbError::Kind::kSerialization ||
-                         e.kind() == store::DbError::Kind::kUniqueViolation;
-            if (!retry || attempt >= 4) throw;
-        }
-    }
-}
-
 std::string MonthText(int yyyymm) {
     char s[16];
     std::snprintf(s, sizeof s, "%04d-%02d", yyyymm / 100, yyyymm % 100);
     return s;
-}
-
-// The instant month `yyyymm` begins in the zone: local midnight on its first day.
-int64_t MonthStartMillis(const std::string& time_zone, int yyyymm) {
-    const date::time_zone* zone = date::locate_zone(time_zone);
-    date::local_days first{date::year{yyyymm / 100} / date::month(static_cast<unsigned>(yyyymm % 100)) /
-                           date::day{1}};
-    auto t = zone->to_sys(first, date::choose::earliest);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string NewHolder() {
-    static std::atomic<int64_t> runs{0};
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(++runs);
-}
-
-// The lease row: taken when absent or run out, renewed by its holder, deleted at the end.
-bool TakeLease(store::Database& db, const std::string& holder, int64_t now) {
-    store::Transaction tx(db);
-    int64_t changed = tx.conn().Execute(
-        "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE "
-        "SET holder = excluded.holder, expires_at = excluded.expires_at WHERE job_leases.expires_at < $4",
-        {Text(kJob), Text(holder), Int(now + ExpiryJob::kLeaseMillis), Int(now)});
-    tx.Commit();
-    return changed == 1;
-}
-
-void ReleaseLease(store::Database& db, const std::string& holder) {
-    store::Transaction tx(db);
-    tx.conn().Execute("DELETE FROM job_leases WHERE name = $1 AND holder = $2", {Text(kJob), Text(holder)});
-    tx.Commit();
 }
 
 struct Market {
@@ -155,23 +107,19 @@ Result<ExpiryJob::Report> ExpiryJob::Run(bool dry_run, std::function<void(int64_
     }
     if (markets.empty()) return report;
 
-    std::string holder;
+    std::optional<JobLease> lease;
     if (!dry_run) {
-        holder = NewHolder();
-        if (!TakeLease(db_, holder, core::ToMillis(started)))
-            return Error::Conflict("the expiry job is running elsewhere");
+        auto taken = JobLease::Take(db_, kJob, core::ToMillis(started), kLeaseMillis);
+        if (!taken) return taken.error();
+        lease = std::move(*taken);
     }
     struct Release {
         store::Database& db;
-        const std::string& holder;
+        const std::optional<JobLease>& lease;
         ~Release() {
-            if (holder.empty()) return;
-            try {
-                ReleaseLease(db, holder);
-            } catch (...) {  // the lease runs out by itself
-            }
+            if (lease) lease->Release(db);
         }
-    } release{db_, holder};
+    } release{db_, lease};
 
     int64_t total = 0, done = 0;
     {
@@ -201,8 +149,7 @@ Result<ExpiryJob::Report> ExpiryJob::Run(bool dry_run, std::function<void(int64_
             } else {
                 auto batch = InTransaction(db_, [&](store::Connection& c) -> Result<std::vector<Expired>> {
                     int64_t now = core::ToMillis(clock_.Now());
-                    if (c.Execute("UPDATE job_leases SET expires_at = $3 WHERE name = $1 AND holder = $2",
-                                  {Text(kJob), Text(holder), Int(now + kLeaseMillis)}) != 1)
+                    if (!lease->Renew(c, now))
                         return Error::Conflict("the expiry job's lease ran out and another run took it");
                     bool pg = c.engine() == store::Engine::kPostgres;
                     store::LedgerRepository ledger(c);
@@ -229,7 +176,8 @@ Result<ExpiryJob::Report> ExpiryJob::Run(bool dry_run, std::function<void(int64_
                         entry.description = "points earned in " + MonthText(lot.month) +
                                             " expired at the end of " + MonthText(expires) + " (R_BON_4)";
                         entry.actor = kActor;
-                        entry.occurred_at = MonthStartMillis(m.rules->time_zone, core::AddMonths(expires, 1));
+                        entry.occurred_at =
+                            LocalMonthStartMillis(m.rules->time_zone, core::AddMonths(expires, 1));
                         entry.postings.push_back(
                             {{core::account_kind::kHouseholdPoints, "household", lot.household_id, "points"},
                              -remaining,

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "app/crypto.hpp"
+#include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/ledger/ledger_repository.hpp"
@@ -15,25 +16,6 @@ namespace {
 using core::Error;
 using core::Result;
 namespace kind = core::account_kind;
-
-template <typename F>
-auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            store::Transaction tx(db);
-            auto result = body(tx.conn());
-            if (result.ok()) tx.Commit();
-            return result;
-        } catch (const store::DbError& e) {
-            // A concurrent redemption with the same key (its next attempt replays it), or a voucher code
-            // that clashed (the next attempt draws another).
-            bool retry = e.kind() == store::DbError::Kind::kBusy ||
-                         e.kind() == store::DbError::Kind::kSerialization ||
-                         e.kind() == store::DbError::Kind::kUniqueViolation;
-            if (!retry || attempt >= 4) throw;
-        }
-    }
-}
 
 // kVoucherDigits uniformly random digits (libsodium), by rejection so that no digit string is likelier.
 std::string RandomVoucherCode() {

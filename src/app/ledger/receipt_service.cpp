@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/local_time.hpp"
+#include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/ledger/ledger_repository.hpp"
@@ -15,23 +16,6 @@ namespace {
 using core::Error;
 using core::Result;
 namespace kind = core::account_kind;
-
-template <typename F>
-auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            store::Transaction tx(db);
-            auto result = body(tx.conn());
-            if (result.ok()) tx.Commit();
-            return result;
-        } catch (const store::DbError& e) {
-            bool retry =
-                e.kind() == store::DbError::Kind::kBusy || e.kind() == store::DbError::Kind::kSerialization ||
-                e.kind() == store::DbError::Kind::kUniqueViolation;  // a concurrent post of the same receipt
-            if (!retry || attempt >= 4) throw;
-        }
-    }
-}
 
 core::AccountRef Account(const char* k, const char* owner_kind, int64_t owner_id, const std::string& unit) {
     return {k, owner_kind, owner_id, unit};

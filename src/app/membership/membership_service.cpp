@@ -4,6 +4,7 @@
 
 #include "app/crypto.hpp"
 #include "app/demo/generator.hpp"
+#include "app/transaction.hpp"
 #include "core/membership/national_id.hpp"
 #include "core/membership/numbers.hpp"
 #include "core/membership/rules.hpp"
@@ -17,24 +18,6 @@ using core::Result;
 using store::MembershipRepository;
 
 constexpr int kMaxNameLength = 100;
-
-// Runs `body` in a write transaction, committing when it returns a value. Busy or serialisation failures
-// (another writer won) are retried a few times; anything else propagates.
-template <typename F>
-auto InTransaction(store::Database& db, F&& body) -> decltype(body(std::declval<store::Connection&>())) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            store::Transaction tx(db);
-            auto result = body(tx.conn());
-            if (result.ok()) tx.Commit();
-            return result;
-        } catch (const store::DbError& e) {
-            bool retry =
-                e.kind() == store::DbError::Kind::kBusy || e.kind() == store::DbError::Kind::kSerialization;
-            if (!retry || attempt >= 4) throw;
-        }
-    }
-}
 
 core::MemberFacts Facts(const store::MemberRecord& m) {
     core::MemberFacts f;
