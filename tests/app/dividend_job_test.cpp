@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/ledger/receipt_service.hpp"
+#include "app/service_test_support.hpp"
 #include "http/test_app.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/membership/membership_repository.hpp"
@@ -23,6 +24,9 @@
 
 namespace andel::app {
 namespace {
+
+using test::Fails;
+using test::IsOk;
 
 using core::ErrorCode;
 using core::Result;
@@ -53,13 +57,6 @@ std::optional<std::string> Fodselsnummer(int day, int month, int yy, int individ
     d[10] = (11 - s % 11) % 11;
     if (d[10] == 10) return std::nullopt;
     return std::string(body) + std::to_string(d[9]) + std::to_string(d[10]);
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const Result<T>& r) {
-    if (r.ok()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "error " << core::Describe(r.error().code).slug << " ["
-                                         << r.error().rule << "]: " << r.error().detail;
 }
 
 // Groceries paid by card (a sale), or goods returned from `original` (a negative amount).

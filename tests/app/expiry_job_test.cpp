@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/ledger/receipt_service.hpp"
+#include "app/service_test_support.hpp"
 #include "http/test_app.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/membership/membership_repository.hpp"
@@ -22,6 +23,10 @@
 
 namespace andel::app {
 namespace {
+
+using test::Fails;
+using test::IsOk;
+using test::Personnummer;
 
 using core::ErrorCode;
 using core::Result;
@@ -34,28 +39,6 @@ core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0, int s = 0, int
     using namespace std::chrono;
     return core::Timestamp(sys_days(year{y} / month(static_cast<unsigned>(mo)) / d)) + hours{h} +
            minutes{mi} + seconds{s} + milliseconds{ms};
-}
-
-// A Swedish personnummer YYYYMMDDNNNC (Luhn over YYMMDDNNN); serials from 700 on, above the demo's.
-std::string Personnummer(int year, int month, int day, int serial) {
-    char body[64];
-    std::snprintf(body, sizeof body, "%02d%02d%02d%03d", year % 100, month, day, serial % 1000);
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) {
-        int d = (body[i] - '0') * (i % 2 == 0 ? 2 : 1);
-        sum += d > 9 ? d - 9 : d;
-    }
-    char full[64];
-    std::snprintf(full, sizeof full, "%04d%02d%02d%03d%d", year, month, day, serial % 1000,
-                  (10 - sum % 10) % 10);
-    return full;
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const Result<T>& r) {
-    if (r.ok()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "error " << core::Describe(r.error().code).slug << " ["
-                                         << r.error().rule << "]: " << r.error().detail;
 }
 
 // A grocery receipt paid by card, or a return of goods from `original` (negative amount).

@@ -18,12 +18,17 @@
 
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
+#include "app/service_test_support.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/membership/membership_repository.hpp"
 #include "test_support.hpp"
 
 namespace andel::app {
 namespace {
+
+using test::Fails;
+using test::IsOk;
+using test::Personnummer;
 
 using core::ErrorCode;
 using core::Result;
@@ -35,13 +40,6 @@ core::Timestamp Nov23() {
     return core::Timestamp(sys_days(year{2026} / November / 23)) + hours{10};
 }
 
-template <typename T>
-::testing::AssertionResult IsOk(const Result<T>& r) {
-    if (r.ok()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "error " << core::Describe(r.error().code).slug << " ["
-                                         << r.error().rule << "]: " << r.error().detail;
-}
-
 // The result is a refusal by rule `rule` (422, ErrorCode::kRuleRefused).
 template <typename T>
 ::testing::AssertionResult Refused(const Result<T>& r, const std::string& rule) {
@@ -51,32 +49,6 @@ template <typename T>
                << "expected " << rule << ", got " << core::Describe(r.error().code).slug << " ["
                << r.error().rule << "]: " << r.error().detail;
     return ::testing::AssertionSuccess();
-}
-
-template <typename T>
-::testing::AssertionResult Fails(const Result<T>& r, ErrorCode code) {
-    if (r.ok()) return ::testing::AssertionFailure() << "succeeded; expected " << core::Describe(code).slug;
-    if (r.error().code != code)
-        return ::testing::AssertionFailure()
-               << "expected " << core::Describe(code).slug << ", got " << core::Describe(r.error().code).slug
-               << " [" << r.error().rule << "]: " << r.error().detail;
-    return ::testing::AssertionSuccess();
-}
-
-// A Swedish personnummer, 12 digits YYYYMMDDNNNC, its check digit computed here by Luhn over YYMMDDNNN
-// (independently of core, so a wrong check digit there would show).
-std::string Personnummer(int year, int month, int day, int serial) {
-    char body[64];
-    std::snprintf(body, sizeof body, "%02d%02d%02d%03d", year % 100, month, day, serial % 1000);
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) {
-        int d = (body[i] - '0') * (i % 2 == 0 ? 2 : 1);
-        sum += d > 9 ? d - 9 : d;
-    }
-    char full[64];
-    std::snprintf(full, sizeof full, "%04d%02d%02d%03d%d", year, month, day, serial % 1000,
-                  (10 - sum % 10) % 10);
-    return full;
 }
 
 // "YYMMDD-NNNC": the same person written the short way.

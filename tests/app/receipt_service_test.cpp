@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/service_test_support.hpp"
 #include "core/ladder.hpp"
 #include "http/test_app.hpp"
 #include "store/ledger/ledger_repository.hpp"
@@ -25,6 +26,10 @@
 
 namespace andel::app {
 namespace {
+
+using test::Fails;
+using test::IsOk;
+using test::Personnummer;
 
 using core::ErrorCode;
 using core::Result;
@@ -37,38 +42,6 @@ constexpr const char* kDemoCard = "6047000000000010";
 core::Timestamp Day(int month, int day) {
     using namespace std::chrono;
     return core::Timestamp(sys_days(year{2026} / std::chrono::month(month) / day)) + hours{12};
-}
-
-// A Swedish personnummer YYYYMMDDNNNC (Luhn over YYMMDDNNN); serials from 500 on, above the demo's.
-std::string Personnummer(int year, int month, int day, int serial) {
-    char body[64];
-    std::snprintf(body, sizeof body, "%02d%02d%02d%03d", year % 100, month, day, serial % 1000);
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) {
-        int d = (body[i] - '0') * (i % 2 == 0 ? 2 : 1);
-        sum += d > 9 ? d - 9 : d;
-    }
-    char full[64];
-    std::snprintf(full, sizeof full, "%04d%02d%02d%03d%d", year, month, day, serial % 1000,
-                  (10 - sum % 10) % 10);
-    return full;
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const Result<T>& r) {
-    if (r.ok()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "error " << core::Describe(r.error().code).slug << " ["
-                                         << r.error().rule << "]: " << r.error().detail;
-}
-
-template <typename T>
-::testing::AssertionResult Fails(const Result<T>& r, ErrorCode code) {
-    if (r.ok()) return ::testing::AssertionFailure() << "succeeded; expected " << core::Describe(code).slug;
-    if (r.error().code != code)
-        return ::testing::AssertionFailure()
-               << "expected " << core::Describe(code).slug << ", got " << core::Describe(r.error().code).slug
-               << " [" << r.error().rule << "]: " << r.error().detail;
-    return ::testing::AssertionSuccess();
 }
 
 struct Line {
