@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -27,6 +28,21 @@ class JobLease {
         : name_(std::move(name)), holder_(std::move(holder)), ttl_ms_(ttl_ms) {}
     std::string name_, holder_;
     int64_t ttl_ms_;
+};
+
+// Releases a run's lease, if it took one, when the run ends however it ends.
+class LeaseGuard {
+  public:
+    LeaseGuard(store::Database& db, const std::optional<JobLease>& lease) : db_(db), lease_(lease) {}
+    LeaseGuard(const LeaseGuard&) = delete;
+    LeaseGuard& operator=(const LeaseGuard&) = delete;
+    ~LeaseGuard() {
+        if (lease_) lease_->Release(db_);
+    }
+
+  private:
+    store::Database& db_;
+    const std::optional<JobLease>& lease_;
 };
 
 }  // namespace andel::app

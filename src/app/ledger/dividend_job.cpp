@@ -133,13 +133,7 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
         if (!taken) return taken.error();
         lease = std::move(*taken);
     }
-    struct Release {
-        store::Database& db;
-        const std::optional<JobLease>& lease;
-        ~Release() {
-            if (lease) lease->Release(db);
-        }
-    } release{db_, lease};
+    LeaseGuard release(db_, lease);
 
     int64_t total = 0, done = 0;
     {

@@ -113,13 +113,7 @@ Result<ExpiryJob::Report> ExpiryJob::Run(bool dry_run, std::function<void(int64_
         if (!taken) return taken.error();
         lease = std::move(*taken);
     }
-    struct Release {
-        store::Database& db;
-        const std::optional<JobLease>& lease;
-        ~Release() {
-            if (lease) lease->Release(db);
-        }
-    } release{db_, lease};
+    LeaseGuard release(db_, lease);
 
     int64_t total = 0, done = 0;
     {
