@@ -149,8 +149,10 @@ Result<int64_t> MembershipService::RegisterIn(store::Connection& c, const Regist
     if (!member_id) return member_id.error();
     repo.AddEvent(*member_id, "registered", Detail({{"kind", in.kind}, {"market", in.market}}), actor, ms);
 
-    if (in.kind == "member") {
-        // Every member gets a personal card (R_CARD_1).
+    // Every member gets a personal card (R_CARD_1); a customer with a profile gets the app's digital card
+    // where profiles save when they shop (R_MEM_2), so the till can register their purchases.
+    bool saves = in.kind == "profile" && rules->profile_savings_rate_bp > 0;
+    if (in.kind == "member" || saves) {
         store::CardRecord card;
         card.card_number = core::CardNumberFromSerial(repo.ReserveSequence("card"));
         card.member_id = *member_id;
@@ -158,6 +160,8 @@ Result<int64_t> MembershipService::RegisterIn(store::Connection& c, const Regist
         card.issued_at = ms;
         auto card_id = repo.InsertCard(card);
         if (!card_id) return card_id.error();
+    }
+    if (in.kind == "member") {
         // A cooperative member in their own right owns a household from the start (R_HH_1, R_HH_6).
         if (!as_participant && core::IsCooperativeMember(Facts(*repo.FindMember(*member_id)), *rules) &&
             core::AgeOn(id->birth_date, today) >= rules->owner_min_age) {

@@ -97,6 +97,13 @@ class MembershipService {
     core::Result<MemberView> MoveCooperative(const std::string& member_number, const std::string& store_code,
                                              const std::string& actor);
 
+    // R_MEM_3: a customer with a profile becomes a member at once, paying the share from the savings account
+    // when it holds enough, or paying exactly the remainder (`pay_minor`) now. Savings above the share become
+    // the new household's bonus. `home_store` is needed when the profile has none.
+    core::Result<MemberView> ConvertProfile(int64_t customer_id, std::optional<int64_t> pay_minor,
+                                            const std::optional<std::string>& home_store,
+                                            const std::string& actor);
+
     core::Result<store::TermsRecord> PublishTerms(const store::TermsRecord& terms);
     core::Result<store::TermsRecord> LatestTerms(const std::string& market);
     core::Result<MemberView> AcceptTerms(const std::string& member_number, const std::string& version,

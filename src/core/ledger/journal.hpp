@@ -19,8 +19,11 @@ inline constexpr const char* kSavings = "savings";
 inline constexpr const char* kDividendAccrual = "dividend_accrual";
 inline constexpr const char* kStoreFunding = "store_funding";
 inline constexpr const char* kDividendPayable = "dividend_payable";
-inline constexpr const char* kRedemption = "redemption";   // value members spent, owed to the store
-inline constexpr const char* kExpiry = "expiry";           // points that expired (R_BON_4)
+inline constexpr const char* kRedemption = "redemption";  // value members spent, owed to the store
+inline constexpr const char* kExpiry = "expiry";
+inline constexpr const char* kShareCapital = "share_capital";  // a cooperative's paid-in shares (R_MEM_4)
+inline constexpr const char* kMemberPayments =
+    "member_payments";  // money members paid in from outside           // points that expired (R_BON_4)
 inline constexpr const char* kPointsShop = "points_shop";  // points spent in the points shop (R_BON_5)
 }  // namespace account_kind
 

@@ -36,7 +36,8 @@ json HouseholdJson(const store::HouseholdRecord& h) {
 
 json MemberJson(const app::MemberView& v) {
     const auto& m = v.member;
-    json j = {{"member_number", Opt(m.member_number)},
+    json j = {{"customer_id", m.id},
+              {"member_number", Opt(m.member_number)},
               {"kind", m.kind},
               {"status", m.status},
               {"market", m.market},
@@ -256,6 +257,29 @@ void AddMembershipRoutes(Router& router, Services& s) {
         json out = {{"items", items}, {"next", nullptr}};
         if (static_cast<int64_t>(r->size()) == limit) out["next"] = std::to_string(r->back().id);
         return JsonResponse(200, out);
+    });
+
+    // R_MEM_3: a customer with a profile becomes a member; customers with a profile have no member number,
+    // so they are addressed by their customer id.
+    router.Add("POST", "/api/v1/customers/{customer_id}/membership", kBackOffice, [&s](Context& ctx) {
+        int64_t id = 0;
+        const auto& text = ctx.Param("customer_id");
+        if (text.empty() || text.size() > 18 || !core::AllDigits(text))
+            return Problem(core::Error::Malformed("customer_id is a positive integer", "customer_id"),
+                           ctx.request.request_id);
+        id = std::stoll(text);
+        std::optional<int64_t> pay;
+        std::optional<std::string> home_store;
+        if (!ctx.request.body.empty()) {
+            auto body = ParseObject(ctx.request);
+            if (!body) return Problem(body.error(), ctx.request.request_id);
+            Fields f(*body);
+            pay = f.OptionalInt("pay_minor", 0, 100'000'000);
+            home_store = f.OptionalString("home_store", 32);
+            if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        }
+        return Reply(ctx, s.membership.ConvertProfile(id, pay, home_store, ctx.principal.Actor()), 200,
+                     MemberJson);
     });
 
     router.Add("GET", "/api/v1/members/{member_number}", kBackOffice, [&s](Context& ctx) {

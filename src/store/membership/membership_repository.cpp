@@ -330,6 +330,16 @@ void MembershipRepository::RecordShare(int64_t member_id, int64_t share_minor, i
         {Int(member_id), Int(share_minor), Int(now)});
 }
 
+void MembershipRepository::MakeMember(int64_t member_id, const std::string& member_number,
+                                      int64_t cooperative_id, int64_t home_store_id, int64_t share_minor,
+                                      int64_t now) {
+    c_.Execute(
+        "UPDATE members SET kind = 'member', member_number = $2, cooperative_id = $3, home_store_id = $4, "
+        "share_paid_minor = $5, share_paid_at = $6, version = version + 1 WHERE id = $1",
+        {Int(member_id), Text(member_number), Int(cooperative_id), Int(home_store_id), Int(share_minor),
+         Int(now)});
+}
+
 void MembershipRepository::AddEvent(int64_t member_id, const std::string& kind, const std::string& detail,
                                     const std::string& actor, int64_t now) {
     c_.Execute("INSERT INTO member_events (member_id, kind, detail, actor, at) VALUES ($1, $2, $3, $4, $5)",

@@ -48,6 +48,9 @@ class MembershipRepository {
     void UpdateHomeStore(int64_t member_id, int64_t store_id);
     void UpdateCooperative(int64_t member_id, int64_t cooperative_id, int64_t home_store_id);
     void RecordShare(int64_t member_id, int64_t share_minor, int64_t now);
+    // A customer with a profile becomes a member (R_MEM_3): number, cooperative, home store, share.
+    void MakeMember(int64_t member_id, const std::string& member_number, int64_t cooperative_id,
+                    int64_t home_store_id, int64_t share_minor, int64_t now);
     void AddEvent(int64_t member_id, const std::string& kind, const std::string& detail,
                   const std::string& actor, int64_t now);
     std::vector<MemberEventRecord> ListEvents(int64_t member_id, int limit);
