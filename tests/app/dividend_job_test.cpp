@@ -34,11 +34,7 @@ namespace kind = core::account_kind;
 
 constexpr const char* kActor = "test";
 
-// An instant in UTC.
-core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0) {
-    using namespace std::chrono;
-    return core::Timestamp(sys_days(year{y} / month(static_cast<unsigned>(mo)) / d)) + hours{h} + minutes{mi};
-}
+core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0) { return test::Utc(y, mo, d, h, mi); }
 
 // A Norwegian fødselsnummer DDMMYYIIIKK born in 19YY (individual number 000-499), with its two mod-11
 // check digits; nullopt when the individual number gives no valid first check digit.
@@ -59,24 +55,9 @@ std::optional<std::string> Fodselsnummer(int day, int month, int yy, int individ
     return std::string(body) + std::to_string(d[9]) + std::to_string(d[10]);
 }
 
-// Groceries paid by card (a sale), or goods returned from `original` (a negative amount).
 ReceiptInput Receipt(const std::string& id, core::Timestamp at, const std::string& member_number,
                      int64_t amount_minor, std::optional<std::string> original = std::nullopt) {
-    ReceiptInput in;
-    in.receipt_id = id;
-    in.till = "till-1";
-    in.occurred_at = at;
-    in.member_number = member_number;
-    core::ReceiptLine l;
-    l.sku = "7038010055690";
-    l.category = "groceries";
-    l.quantity = amount_minor < 0 ? -1 : 1;
-    l.amount_minor = amount_minor;
-    in.lines.push_back(l);
-    in.tenders.push_back({"card", amount_minor});
-    in.original_receipt_id = std::move(original);
-    in.body_hash = id + "@" + std::to_string(core::ToMillis(at)) + ":" + std::to_string(amount_minor);
-    return in;
+    return test::OneLineReceipt(id, at, amount_minor, std::nullopt, member_number, std::move(original));
 }
 
 using Report = DividendJob::Report;

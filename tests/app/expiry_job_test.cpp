@@ -34,31 +34,11 @@ namespace kind = core::account_kind;
 
 constexpr const char* kActor = "test";
 
-// An instant in UTC.
-core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0, int s = 0, int ms = 0) {
-    using namespace std::chrono;
-    return core::Timestamp(sys_days(year{y} / month(static_cast<unsigned>(mo)) / d)) + hours{h} +
-           minutes{mi} + seconds{s} + milliseconds{ms};
-}
+using test::Utc;
 
-// A grocery receipt paid by card, or a return of goods from `original` (negative amount).
 ReceiptInput Receipt(const std::string& id, core::Timestamp at, std::optional<std::string> card,
                      int64_t amount_minor, std::optional<std::string> original = std::nullopt) {
-    ReceiptInput in;
-    in.receipt_id = id;
-    in.till = "till-1";
-    in.occurred_at = at;
-    in.card = std::move(card);
-    core::ReceiptLine l;
-    l.sku = "sku-1";
-    l.category = "groceries";
-    l.quantity = amount_minor < 0 ? -1 : 1;
-    l.amount_minor = amount_minor;
-    in.lines.push_back(l);
-    in.tenders.push_back({"card", amount_minor});
-    in.original_receipt_id = std::move(original);
-    in.body_hash = id + "@" + std::to_string(core::ToMillis(at)) + ":" + std::to_string(amount_minor);
-    return in;
+    return test::OneLineReceipt(id, at, amount_minor, std::move(card), std::nullopt, std::move(original));
 }
 
 using Report = ExpiryJob::Report;

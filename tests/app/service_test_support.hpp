@@ -2,9 +2,13 @@
 // Helpers shared by the service tests (tests/app): result matchers and valid Swedish personnummer.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 
+#include "app/ledger/receipt_service.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 
 namespace andel::test {
@@ -41,6 +45,37 @@ inline std::string Personnummer(int year, int month, int day, int serial) {
     std::snprintf(full, sizeof full, "%04d%02d%02d%03d%d", year, month, day, serial % 1000,
                   (10 - sum % 10) % 10);
     return full;
+}
+
+// An instant in UTC.
+inline core::Timestamp Utc(int y, int mo, int d, int h = 12, int mi = 0, int s = 0, int ms = 0) {
+    using namespace std::chrono;
+    return core::Timestamp(sys_days(year{y} / month(static_cast<unsigned>(mo)) / d)) + hours{h} +
+           minutes{mi} + seconds{s} + milliseconds{ms};
+}
+
+// A receipt of one groceries line paid by card (a return when the amount is negative, naming `original`),
+// for the customer with `card` or `member_number`. The body hash stands for the canonical request.
+inline app::ReceiptInput OneLineReceipt(const std::string& id, core::Timestamp at, int64_t amount_minor,
+                                        std::optional<std::string> card,
+                                        std::optional<std::string> member_number,
+                                        std::optional<std::string> original = std::nullopt) {
+    app::ReceiptInput in;
+    in.receipt_id = id;
+    in.till = "till-1";
+    in.occurred_at = at;
+    in.card = std::move(card);
+    in.member_number = std::move(member_number);
+    core::ReceiptLine l;
+    l.sku = "sku-1";
+    l.category = "groceries";
+    l.quantity = amount_minor < 0 ? -1 : 1;
+    l.amount_minor = amount_minor;
+    in.lines.push_back(l);
+    in.tenders.push_back({"card", amount_minor});
+    in.original_receipt_id = std::move(original);
+    in.body_hash = id + "@" + std::to_string(core::ToMillis(at)) + ":" + std::to_string(amount_minor);
+    return in;
 }
 
 }  // namespace andel::test
