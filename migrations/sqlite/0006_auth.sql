@@ -48,6 +48,7 @@ CREATE TABLE auth_challenges (
     channel TEXT NOT NULL DEFAULT '',                   -- sms | email | totp | oidc
     code_hash TEXT,                                     -- SHA-256 of the one-time code, keyed by the token
     attempts INTEGER NOT NULL DEFAULT 0,
+    sealed_payload TEXT,                                -- sealed data the challenge carries (a TOTP seed to confirm)
     session_kind TEXT NOT NULL DEFAULT 'app',
     device TEXT NOT NULL DEFAULT '',
     created_at INTEGER NOT NULL,

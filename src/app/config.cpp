@@ -679,7 +679,69 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
             config.national_id_key = *v;
             check("security.national_id_key", NationalIdKeyProblem(*v));
         }
+        if (auto v = s->String("secret_key")) {
+            config.secret_key = *v;
+            check("security.secret_key", NationalIdKeyProblem(*v));
+        }
         s->Finish();
+    }
+    if (auto a = top.Table("auth")) {
+        auto& as = config.auth;
+        if (auto v = a->IntIn("argon2_iterations", 1, 10))
+            as.password_cost.iterations = static_cast<uint64_t>(*v);
+        if (auto v = a->IntIn("argon2_memory_kib", 8, 4 * 1024 * 1024))
+            as.password_cost.memory_bytes = static_cast<size_t>(*v) * 1024;
+        if (auto v = a->IntIn("app_session_days", 1, 400)) as.app_session_ms = *v * 24 * 3600 * 1000;
+        if (auto v = a->IntIn("web_session_hours", 1, 24 * 7)) as.web_session_ms = *v * 3600 * 1000;
+        if (auto v = a->IntIn("code_minutes", 1, 30)) as.code_ms = *v * 60 * 1000;
+        if (auto v = a->IntIn("code_attempts", 1, 10)) as.code_attempts = static_cast<int>(*v);
+        if (auto v = a->IntIn("account_failures", 1, 100)) as.account_failures = static_cast<int>(*v);
+        if (auto v = a->IntIn("account_lock_minutes", 1, 24 * 60)) as.account_lock_ms = *v * 60 * 1000;
+        if (auto v = a->IntIn("address_failures", 1, 100'000)) as.address_failures = static_cast<int>(*v);
+        if (auto v = a->String("public_base_url")) {
+            as.public_base_url = *v;
+            if (!v->starts_with("http://") && !v->starts_with("https://"))
+                ctx.Add("auth.public_base_url",
+                        "must start with http:// or https:// (got " + Quoted(*v) + ")");
+        }
+        a->Finish();
+    }
+    if (auto n = top.Table("notify")) {
+        auto& nc = config.notify;
+        if (auto v = n->String("smtp_url")) {
+            nc.smtp_url = *v;
+            if (!v->empty() && !v->starts_with("smtp://") && !v->starts_with("smtps://"))
+                ctx.Add("notify.smtp_url",
+                        "must be empty or start with smtp:// or smtps:// (got " + Quoted(*v) + ")");
+        }
+        if (auto v = n->String("smtp_from")) nc.smtp_from = *v;
+        if (auto v = n->String("smtp_username")) nc.smtp_username = *v;
+        if (auto v = n->String("smtp_password")) nc.smtp_password = *v;
+        if (auto v = n->String("sms_gateway_url")) {
+            nc.sms_gateway_url = *v;
+            if (!v->empty() && !v->starts_with("http://") && !v->starts_with("https://"))
+                ctx.Add("notify.sms_gateway_url",
+                        "must be empty or start with http:// or https:// (got " + Quoted(*v) + ")");
+        }
+        if (auto v = n->String("sms_body_template")) {
+            nc.sms_body_template = *v;
+            if (v->find("{{text}}") == std::string::npos)
+                ctx.Add("notify.sms_body_template", "must contain {{text}}");
+        }
+        if (auto v = n->String("sms_authorization")) nc.sms_authorization = *v;
+        if (auto v = n->IntIn("dispatch_interval_ms", 10, 600'000))
+            nc.dispatch_interval_ms = static_cast<int>(*v);
+        n->Finish();
+    }
+    if (auto o = top.Table("oidc")) {
+        auto& oc = config.oidc;
+        if (auto v = o->String("issuer")) oc.issuer = *v;
+        if (auto v = o->String("client_id")) oc.client_id = *v;
+        if (auto v = o->String("client_secret")) oc.client_secret = *v;
+        if (auto v = o->String("redirect_uri")) oc.redirect_uri = *v;
+        if (!oc.issuer.empty() && (oc.client_id.empty() || oc.redirect_uri.empty()))
+            ctx.Add("oidc.client_id", "client_id and redirect_uri are required when an issuer is set");
+        o->Finish();
     }
     if (auto l = top.Table("log")) {
         if (auto v = l->String("level")) {
@@ -742,6 +804,13 @@ void ApplyEnvironment(const EnvLookup& getenv, Config& config, Problems& problem
     string_var("ANDEL_DATABASE_URL", "database.url", config.database_url, DatabaseUrlProblem);
     string_var("ANDEL_SECURITY_NATIONAL_ID_KEY", "security.national_id_key", config.national_id_key,
                NationalIdKeyProblem);
+    string_var("ANDEL_SECURITY_SECRET_KEY", "security.secret_key", config.secret_key, NationalIdKeyProblem);
+    auto secret_var = [&](const std::string& var, std::string& out) {
+        if (auto v = getenv(var)) out = *v;
+    };
+    secret_var("ANDEL_NOTIFY_SMTP_PASSWORD", config.notify.smtp_password);
+    secret_var("ANDEL_NOTIFY_SMS_AUTHORIZATION", config.notify.sms_authorization);
+    secret_var("ANDEL_OIDC_CLIENT_SECRET", config.oidc.client_secret);
     string_var("ANDEL_LOG_LEVEL", "log.level", config.log_level,
                [](const std::string& v) { return OneOfProblem(v, kLogLevels); });
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/auth/auth_service.hpp"
 #include "core/market.hpp"
 #include "core/result.hpp"
 
@@ -25,12 +26,34 @@ struct ServerConfig {
     size_t max_connections = 1024;
 };
 
+// [notify] of andel.toml: how messages leave the outbox. An empty URL leaves that channel's messages in the
+// outbox (the demo shows them at /dev/outbox and with `andel outbox`).
+struct NotifyConfig {
+    std::string smtp_url;                      // "" or smtp://host:port / smtps://host:port
+    std::string smtp_from;                     // "Andel <no-reply@example.coop>"
+    std::string smtp_username, smtp_password;  // secret; ANDEL_NOTIFY_SMTP_PASSWORD
+    std::string sms_gateway_url;               // "" or http(s)://...
+    std::string sms_body_template;             // mustache: {{to}} and {{text}}, JSON-escaped
+    std::string sms_authorization;  // Authorization header value; secret; ANDEL_NOTIFY_SMS_AUTHORIZATION
+    int dispatch_interval_ms = 1000;
+};
+
+// [oidc] of andel.toml: BankID through an OpenID Connect issuer (R_AUTH_4). An empty issuer turns it off.
+struct OidcConfig {
+    std::string issuer, client_id, client_secret, redirect_uri;  // client_secret: ANDEL_OIDC_CLIENT_SECRET
+};
+
 // The deployment's configuration: config/andel.toml, the enabled markets' config/markets/<code>.toml, and the
 // ANDEL_* environment overrides.
 struct Config {
     ServerConfig server;
-    std::string database_url;                          // "sqlite:<path>" or "postgresql://..."
-    std::string national_id_key;                       // HMAC key for personal identity numbers; secret
+    std::string database_url;     // "sqlite:<path>" or "postgresql://..."
+    std::string national_id_key;  // HMAC key for personal identity numbers; secret
+    std::string
+        secret_key;  // seals what must be read back (codes in the outbox, TOTP seeds); keys codes; secret
+    auth::AuthSettings auth;
+    NotifyConfig notify;
+    OidcConfig oidc;
     std::string log_level;                             // trace, debug, info, warn, error, critical, off
     std::string log_format;                            // json, text
     std::map<std::string, core::MarketRules> markets;  // by code, e.g. "se"

@@ -7,13 +7,19 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "app/access/api_key_service.hpp"
+#include "app/auth/auth_service.hpp"
+#include "app/auth/bankid_login.hpp"
+#include "app/auth/dev_bankid.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
 #include "app/ledger/dividend_job.hpp"
@@ -21,7 +27,12 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "http/api/api.hpp"
+#include "http/api/dev_bankid_api.hpp"
 #include "http/server.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/outbox.hpp"
+#include "notify/sms_gateway.hpp"
+#include "notify/smtp.hpp"
 #include "store/database.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/membership/membership_repository.hpp"
@@ -67,15 +78,108 @@ std::unique_ptr<store::Database> OpenAndMigrate(const app::Config& cfg, const co
     return db;
 }
 
-int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock, const std::string& banner) {
+// The channels the configuration turns on; a channel without settings leaves its messages in the outbox.
+notify::Channels ConfiguredChannels(const app::NotifyConfig& n) {
+    notify::Channels channels;
+    if (!n.smtp_url.empty()) {
+        notify::SmtpSettings smtp;
+        smtp.url = n.smtp_url;
+        smtp.from = n.smtp_from;
+        smtp.username = n.smtp_username;
+        smtp.password = n.smtp_password;
+        channels.email = [smtp](const std::string& to, const std::string& subject, const std::string& body) {
+            return notify::SendEmail(smtp, to, subject, body);
+        };
+    }
+    if (!n.sms_gateway_url.empty()) {
+        notify::SmsGatewaySettings sms;
+        sms.url = n.sms_gateway_url;
+        sms.body_template = n.sms_body_template;
+        sms.authorization = n.sms_authorization;
+        channels.sms = [sms](const std::string& to, const std::string&, const std::string& body) {
+            return notify::SendSms(sms, to, body);
+        };
+    }
+    return channels;
+}
+
+// Runs the outbox dispatcher every interval until stopped (one per node; claims keep nodes apart).
+class DispatchLoop {
+  public:
+    DispatchLoop(notify::Dispatcher& d, std::chrono::milliseconds every)
+        : thread_([this, &d, every] {
+              std::unique_lock lock(mu_);
+              while (!stop_) {
+                  lock.unlock();
+                  try {
+                      auto report = d.RunOnce(100);
+                      if (report.claimed > 0)
+                          spdlog::info(R"({{"msg":"outbox","sent":{},"retried":{},"failed":{}}})",
+                                       report.sent, report.retried, report.failed);
+                  } catch (const std::exception& e) {
+                      spdlog::error(R"({{"msg":"outbox dispatch failed","error":"{}"}})", e.what());
+                  }
+                  lock.lock();
+                  cv_.wait_for(lock, every, [this] { return stop_; });
+              }
+          }) {}
+    ~DispatchLoop() {
+        {
+            std::lock_guard lock(mu_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock, const std::string& banner,
+          bool demo) {
+    // SIGTERM and SIGINT are blocked in every thread (before any is started) and taken by one waiting thread,
+    // which stops the server gracefully: in-flight requests finish, then the process exits 0.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     app::MembershipService membership(db, clock, cfg.markets, cfg.national_id_key);
     app::ApiKeyService keys(db, clock);
     app::ReceiptService receipts(db, clock, cfg.markets);
     app::RewardsService rewards(db, clock, cfg.markets);
     app::PointsShopService points_shop(db, clock, cfg.markets);
-    http::Services services{db, clock, cfg.markets, membership, keys, receipts, rewards, points_shop};
-    http::Router router(http::ApiKeyAuthenticator(keys));
+    notify::Sealer sealer(cfg.secret_key);
+    app::auth::AuthService auth(db, clock, sealer, cfg.auth, cfg.secret_key);
+    if (demo) app::SeedDemoLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
+    notify::Dispatcher dispatcher(db, clock, sealer, ConfiguredChannels(cfg.notify));
+    DispatchLoop dispatch_loop(dispatcher, std::chrono::milliseconds(cfg.notify.dispatch_interval_ms));
+    http::Services services{db,      clock,       cfg.markets, membership, keys, receipts,
+                            rewards, points_shop, auth,        sealer,     demo};
+    // BankID (R_AUTH_4): the configured OpenID issuer; the demo, without one, brings its own stand-in at
+    // /dev/bankid so a new user can try the whole flow.
+    std::optional<app::auth::DevBankIdProvider> dev_bankid;
+    app::auth::OidcSettings oidc{cfg.oidc.issuer, cfg.oidc.client_id, cfg.oidc.client_secret,
+                                 cfg.oidc.redirect_uri};
+    if (demo && oidc.issuer.empty()) {
+        std::string base = "http://127.0.0.1:";
+        base += std::to_string(cfg.server.port);
+        oidc = {base + "/dev/bankid", "andel-demo", "andel-demo-bankid-secret",
+                base + "/api/v1/auth/bankid/callback"};
+        dev_bankid.emplace(oidc.issuer, oidc.client_id, oidc.client_secret, clock, oidc.redirect_uri);
+    }
+    std::optional<app::auth::BankIdLogin> bankid;
+    if (!oidc.issuer.empty()) {
+        bankid.emplace(db, clock, auth, oidc, cfg.secret_key, cfg.national_id_key);
+        services.bankid = &*bankid;
+    }
+    http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
+    if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);
     http::ServerOptions options;
     options.address = cfg.server.address;
     options.port = cfg.server.port;
@@ -86,13 +190,6 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     options.idle_timeout = std::chrono::milliseconds(cfg.server.idle_timeout_ms);
     options.write_timeout = std::chrono::milliseconds(cfg.server.write_timeout_ms);
     options.max_connections = cfg.server.max_connections;
-    // SIGTERM and SIGINT are blocked in every thread and taken by one waiting thread, which stops the server
-    // gracefully: in-flight requests finish, then the process exits 0.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     http::Server server(options, router);
     server.Start();
     std::thread stopper([&server, signals] {
@@ -193,6 +290,14 @@ int main(int argc, char** argv) {
     job_dividend->add_option("--year", dividend_year, "the calendar year to pay")->required();
     job_dividend->add_flag("--dry-run", dry_run, "report what would be paid; write nothing");
 
+    auto* outbox =
+        cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
+    AddCommon(outbox, common);
+    int outbox_limit = 20;
+    std::string outbox_to;
+    outbox->add_option("--limit", outbox_limit, "how many")->check(CLI::Range(1, 500));
+    outbox->add_option("--to", outbox_to, "only messages to this e-mail address or phone number");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -218,7 +323,7 @@ int main(int argc, char** argv) {
         SetUpLogging(cfg);
         auto db = OpenAndMigrate(cfg, clock);
 
-        if (serve->parsed()) return Serve(cfg, *db, clock, "");
+        if (serve->parsed()) return Serve(cfg, *db, clock, "", false);
         if (migrate->parsed()) {
             std::cout << "database is at the latest migration\n";
             return 0;
@@ -235,12 +340,28 @@ int main(int argc, char** argv) {
             }
             std::string url = "http://" + cfg.server.address + ":" + std::to_string(cfg.server.port);
             std::string banner = "Andel demo: " + cfg.database_url + "\n" +
-                                 "  demo member 33216744 (password 123456 arrives with the login issue)\n" +
-                                 "  try:\n" + "    curl -H 'Authorization: Bearer " +
+                                 "  demo member 33216744, password 123456 (no second step, R_MEM_10)\n" +
+                                 "  anna@example.org / andel-demo: the SMS code shows at " + url +
+                                 "/dev/outbox\n" + "  try:\n" + "    curl -H 'Authorization: Bearer " +
                                  app::kDemoBackOfficeToken + "' " + url + "/api/v1/members/33216744\n" +
                                  "    curl -H 'Authorization: Bearer " + app::kDemoTillToken + "' " + url +
                                  "/api/v1/till/cards/" + card + "\n" + "    " + url + "/openapi.json\n";
-            return Serve(cfg, *db, clock, banner);
+            return Serve(cfg, *db, clock, banner, true);
+        }
+        if (outbox->parsed()) {
+            notify::Sealer sealer(cfg.secret_key);
+            auto c = db->Read();
+            auto entries = notify::ListOutbox(*c, sealer, 0, outbox_limit,
+                                              outbox_to.empty() ? std::nullopt : std::optional(outbox_to));
+            for (const auto& m : entries) {
+                std::cout << "#" << m.id << "  " << core::FormatTimestamp(m.created_at) << "  " << m.channel
+                          << " to " << m.recipient << "  [" << m.status << "]  " << m.template_key << " ("
+                          << m.language << ")\n";
+                if (!m.subject.empty() && m.channel != "sms") std::cout << "  Subject: " << m.subject << "\n";
+                std::cout << "  " << m.body << "\n\n";
+            }
+            if (entries.empty()) std::cout << "the outbox is empty\n";
+            return 0;
         }
         if (check_ledger->parsed()) {
             auto c = db->Read();

@@ -31,9 +31,10 @@ const ErrorInfo& Describe(ErrorCode code);
 
 struct Error {
     ErrorCode code = ErrorCode::kInternal;
-    std::string detail;  // for the client: never driver text or secrets
-    std::string rule;    // DOMAIN.md rule ID when a rule refused, e.g. "R_HH_3"
-    std::string field;   // the input field at fault, when there is one
+    std::string detail;     // for the client: never driver text or secrets
+    std::string rule;       // DOMAIN.md rule ID when a rule refused, e.g. "R_HH_3"
+    std::string field;      // the input field at fault, when there is one
+    int retry_after_s = 0;  // for kRateLimited / kUnavailable: seconds until a retry may succeed (0: 1 s)
 
     static Error Malformed(std::string detail, std::string field = {}) {
         return {ErrorCode::kMalformed, std::move(detail), {}, std::move(field)};
@@ -47,6 +48,12 @@ struct Error {
         return {ErrorCode::kRuleRefused, std::move(detail), std::move(rule), {}};
     }
     static Error Forbidden(std::string detail) { return {ErrorCode::kForbidden, std::move(detail), {}, {}}; }
+    static Error Unauthenticated(std::string detail) {
+        return {ErrorCode::kUnauthenticated, std::move(detail), {}, {}};
+    }
+    static Error RateLimited(std::string detail, int retry_after_s) {
+        return {ErrorCode::kRateLimited, std::move(detail), {}, {}, retry_after_s};
+    }
 };
 
 }  // namespace andel::core

@@ -58,7 +58,8 @@ Response Problem(const core::Error& error, const std::string& request_id) {
     r.content_type = "application/problem+json";
     r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (error.code == core::ErrorCode::kUnavailable || error.code == core::ErrorCode::kRateLimited)
-        r.headers.emplace_back("Retry-After", "1");
+        r.headers.emplace_back("Retry-After",
+                               std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
     if (error.code == core::ErrorCode::kUnauthenticated)
         r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"andel\"");
     return r;
@@ -123,9 +124,15 @@ Response Router::Handle(Request& request) {
             if (who) principal = *who;
             if (!who) {
                 response = Problem(auth_error, request.request_id);
-            } else if (!found->info.roles.empty() && !found->info.roles.contains(who->role)) {
+            } else if (!found->info.roles.empty() && !who->HasAny(found->info.roles)) {
                 response =
-                    who->role.empty()
+                    who->csrf_refused
+                        ? Problem(core::Error::Forbidden("the CSRF token (X-CSRF-Token) is missing or wrong"),
+                                  request.request_id)
+                    : who->session_ended
+                        ? Problem(core::Error::Unauthenticated("the session has ended; log in again"),
+                                  request.request_id)
+                    : who->role.empty()
                         ? Problem({core::ErrorCode::kUnauthenticated, "credentials required", {}, {}},
                                   request.request_id)
                         : Problem(core::Error::Forbidden("this route is not open to role " + who->role),

@@ -1,9 +1,11 @@
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,12 +15,30 @@
 
 namespace andel::http {
 
-// Who is calling. Machines authenticate with an API key (role + scope); people arrive with the auth issue.
+// Who is calling: a machine with an API key (role + scope), or a person with a session (a primary role,
+// further roles such as household_owner, and the account and member behind it).
 struct Principal {
     std::string role;                 // "" = anonymous
-    std::string key_id;               // for the access log and event actor
+    std::string key_id;               // for the access log and event actor: key id, or "session:<public id>"
     std::optional<int64_t> store_id;  // a till's store
+    std::vector<std::string> roles;   // a person's further roles
+    std::optional<int64_t> account_id, member_id, organisation_id;
+    std::optional<std::string> member_number;
+    std::string session_public_id;
+    std::string session_token;  // the presented session token (to end it); never logged
+    bool by_cookie = false;
+    bool csrf_refused = false;   // a session cookie came on an unsafe request without its CSRF token
+    bool session_ended = false;  // a bearer session token came that is ended, expired or unknown
     std::string Actor() const { return role.empty() ? "anonymous" : role + ":" + key_id; }
+    bool Has(const std::string& r) const {
+        return role == r || std::find(roles.begin(), roles.end(), r) != roles.end();
+    }
+    bool HasAny(const std::set<std::string>& admitted) const {
+        if (admitted.contains(role)) return true;
+        for (const auto& r : roles)
+            if (admitted.contains(r)) return true;
+        return false;
+    }
 };
 
 struct Context {

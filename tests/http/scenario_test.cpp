@@ -6,7 +6,7 @@
 //   ### what the step shows (rule IDs here)
 //   METHOD /path/with/{{captured}}/values
 //   auth: backoffice | till | till-no | till-se | none   (optional; default backoffice; tills of
-//         dk-odense-1, no-bergen-1, se-umea-1)
+//         dk-odense-1, no-bergen-1, se-umea-1), or "bearer {{token}}" for a captured session token
 //   content-type: application/x-ndjson      (optional; default application/json; an NDJSON answer is
 //         compared as an array of its lines)
 //   clock: 2026-12-01T12:00:00Z             (optional; sets the server's clock from this step on; it starts
@@ -16,6 +16,7 @@
 //   ---- STATUS
 //   <expected JSON, optional>
 //   capture NAME = /json/pointer            (optional, any number)
+//   capture NAME = /json/pointer ~ REGEX    (the first group of REGEX in that string, e.g. an SMS code)
 // Expected JSON matches when every key it names matches (other keys may be present), arrays match element by
 // element with equal length, and the string "*" matches any value present.
 #include <arpa/inet.h>
@@ -233,11 +234,12 @@ TEST_P(Scenario, Replays) {
     std::map<std::string, std::string> vars;
     for (const auto& step : ParseScenario(test::SourcePath(file))) {
         SCOPED_TRACE(file + ":" + std::to_string(step.line) + " " + step.title);
-        std::string token = step.auth == "backoffice" ? app::kDemoBackOfficeToken
-                            : step.auth == "till"     ? app::kDemoTillToken
-                            : step.auth == "till-no"  ? app::kDemoTillTokenNo
-                            : step.auth == "till-se"  ? app::kDemoTillTokenSe
-                                                      : "";
+        std::string token = step.auth == "backoffice"          ? app::kDemoBackOfficeToken
+                            : step.auth == "till"              ? app::kDemoTillToken
+                            : step.auth == "till-no"           ? app::kDemoTillTokenNo
+                            : step.auth == "till-se"           ? app::kDemoTillTokenSe
+                            : step.auth.starts_with("bearer ") ? Substitute(step.auth.substr(7), vars)
+                                                               : "";
         if (!step.clock.empty()) {
             core::Timestamp t;
             ASSERT_TRUE(core::ParseTimestamp(step.clock, t)) << "clock: " << step.clock;
@@ -264,11 +266,20 @@ TEST_P(Scenario, Replays) {
             auto why = Mismatch(expected, actual, "");
             EXPECT_TRUE(why.empty()) << why << "\nresponse: " << r.body;
         }
-        for (const auto& [name, pointer] : step.captures) {
+        for (const auto& [name, spec] : step.captures) {
             ASSERT_FALSE(actual.is_discarded());
+            std::string pointer = Trim(spec.substr(0, spec.find(" ~ ")));
             auto value = actual.value(json::json_pointer(pointer), json());
             ASSERT_FALSE(value.is_null()) << "nothing at " << pointer << " in " << r.body;
             vars[name] = value.is_string() ? value.get<std::string>() : value.dump();
+            if (auto tilde = spec.find(" ~ "); tilde != std::string::npos) {
+                std::smatch m;
+                std::string text = vars[name];
+                ASSERT_TRUE(std::regex_search(text, m, std::regex(Trim(spec.substr(tilde + 3)))) &&
+                            m.size() > 1)
+                    << "no match for " << spec << " in " << text;
+                vars[name] = m[1].str();
+            }
         }
     }
     server.Stop();

@@ -12,15 +12,22 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     if (!loaded) throw std::runtime_error(loaded.error().detail);
     config = std::move(*loaded);
     db = FreshDatabase(engine);
-    if (demo) app::SeedDemo(*db, config.markets, config.national_id_key, clock);
+    config.auth.password_cost = {1, 8 * 1024};
+    sealer = std::make_unique<notify::Sealer>(config.secret_key);
+    auth = std::make_unique<app::auth::AuthService>(*db, clock, *sealer, config.auth, config.secret_key);
+    if (demo) {
+        app::SeedDemo(*db, config.markets, config.national_id_key, clock);
+        app::SeedDemoLogins(*db, *auth, config.markets, config.national_id_key, clock);
+    }
     membership = std::make_unique<app::MembershipService>(*db, clock, config.markets, config.national_id_key);
     keys = std::make_unique<app::ApiKeyService>(*db, clock);
     receipts = std::make_unique<app::ReceiptService>(*db, clock, config.markets);
     rewards = std::make_unique<app::RewardsService>(*db, clock, config.markets);
     points_shop = std::make_unique<app::PointsShopService>(*db, clock, config.markets);
-    services = std::make_unique<http::Services>(
-        http::Services{*db, clock, config.markets, *membership, *keys, *receipts, *rewards, *points_shop});
-    router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys));
+    services = std::make_unique<http::Services>(http::Services{*db, clock, config.markets, *membership, *keys,
+                                                               *receipts, *rewards, *points_shop, *auth,
+                                                               *sealer, true});
+    router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
 }
 

@@ -14,7 +14,9 @@
 namespace andel::test {
 
 // The services and router of `andel serve` (src/cli/main.cpp) over a fresh database of `engine`, with the
-// shipped configuration, a fixed clock (2026-11-23T08:00:00Z) and, when `demo` is set, the demo dataset.
+// shipped configuration, a fixed clock (2026-11-23T08:00:00Z) and, when `demo` is set, the demo dataset
+// with its logins. Passwords are hashed at argon2id's lowest cost here, so suites with many logins stay fast
+// (tests/app/password_test.cpp checks the configured cost).
 struct TestApp {
     explicit TestApp(const std::string& engine, bool demo = true);
     app::Config config;
@@ -25,6 +27,8 @@ struct TestApp {
     std::unique_ptr<app::ReceiptService> receipts;
     std::unique_ptr<app::RewardsService> rewards;
     std::unique_ptr<app::PointsShopService> points_shop;
+    std::unique_ptr<notify::Sealer> sealer;
+    std::unique_ptr<app::auth::AuthService> auth;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

@@ -1,6 +1,7 @@
 #include "app/crypto.hpp"
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
+#include "store/access/account_repository.hpp"
 #include "store/access/api_key_repository.hpp"
 #include "store/ledger/points_shop_repository.hpp"
 #include "store/membership/membership_repository.hpp"
@@ -89,6 +90,67 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
             {0, "se", "se-partner-biobiljett", "Biobiljett hos partner", "partner", 12000, 13000, true, now});
     }
     tx.Commit();
+}
+
+void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
+                    const std::map<std::string, core::MarketRules>& markets,
+                    const std::string& national_id_key, const core::Clock& clock) {
+    MembershipService membership(db, clock, markets, national_id_key);
+    struct Person {
+        const char* market;
+        const char* national_id;
+        const char* first;
+        const char* last;
+        const char* email;
+        const char* phone;
+        const char* store;
+        const char* street;
+        const char* postal;
+        const char* city;
+    };
+    const Person people[] = {
+        {"dk", "0505901234", "Anna", "Jensen", kDemoAnnaEmail, "+4520000001", "dk-odense-1", "Demovej 2",
+         "5000", "Odense"},
+        {"no", "15038510190", "Nora", "Nordmann", kDemoNoraEmail, "+4790000001", "no-bergen-1", "Demoveien 1",
+         "5003", "Bergen"},
+    };
+    for (const auto& p : people) {
+        if (!markets.contains(p.market)) continue;
+        {
+            auto c = db.Read();
+            if (store::AccountRepository(*c).FindMemberIdByLogin({}, p.email, {})) continue;
+        }
+        RegisterInput in;
+        in.market = p.market;
+        in.national_id = p.national_id;
+        in.first_name = p.first;
+        in.last_name = p.last;
+        in.contact = {std::string(p.email), std::string(p.phone), p.street, p.postal, p.city};
+        in.home_store_code = p.store;
+        in.share_paid_minor = markets.at(p.market).share_minor;
+        in.terms_version = "2026-1";
+        auto r = membership.Register(in, "demo");
+        if (!r) throw std::runtime_error(std::string("demo login ") + p.email + ": " + r.error().detail);
+    }
+    auto must = [](const auto& r, const char* what) {
+        if (!r) throw std::runtime_error(std::string("demo login ") + what + ": " + r.error().detail);
+    };
+    if (markets.contains("dk"))
+        must(auth.SeedMemberPassword(kDemoMemberNumber, kDemoMemberPassword), "33216744");
+    for (const auto& p : people) {
+        if (!markets.contains(p.market)) continue;
+        std::optional<std::string> number;
+        {
+            auto c = db.Read();
+            auto id = store::AccountRepository(*c).FindMemberIdByLogin({}, p.email, {});
+            if (auto m = id ? store::AccountRepository(*c).FindMemberLogin(*id) : std::nullopt)
+                number = m->member_number;
+        }
+        if (number) must(auth.SeedMemberPassword(*number, kDemoPersonPassword), p.email);
+    }
+    must(auth.SeedStaffAccount(kDemoAdminEmail, "Demo Admin", auth::kRoleAdmin, kDemoStaffPassword), "admin");
+    must(auth.SeedStaffAccount(kDemoAgentEmail, "Demo Service", auth::kRoleServiceAgent, kDemoStaffPassword),
+         "service agent");
 }
 
 }  // namespace andel::app

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "app/auth/auth_service.hpp"
 #include "core/clock.hpp"
 #include "core/market.hpp"
 #include "store/database.hpp"
@@ -50,5 +51,18 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
 // terms versions, and the demo API keys. Idempotent: a database that has the demo member is left as it is.
 void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
               const std::string& national_id_key, const core::Clock& clock);
+
+// Logins of the demo (R_MEM_10): the demo member 33216744 / 123456 (no second step), two more members
+// with a password and a mobile for the SMS code, and staff. Idempotent.
+inline constexpr const char* kDemoMemberPassword = "123456";
+inline constexpr const char* kDemoAnnaEmail = "anna@example.org";  // dk, mobile +4520000001
+inline constexpr const char* kDemoNoraEmail = "nora@example.org";  // no, mobile +4790000001
+inline constexpr const char* kDemoPersonPassword = "andel-demo";
+inline constexpr const char* kDemoAdminEmail = "admin@andel.example";
+inline constexpr const char* kDemoAgentEmail = "service@andel.example";
+inline constexpr const char* kDemoStaffPassword = "andel-demo-staff";
+void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
+                    const std::map<std::string, core::MarketRules>& markets,
+                    const std::string& national_id_key, const core::Clock& clock);
 
 }  // namespace andel::app

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "app/access/api_key_service.hpp"
+#include "app/auth/auth_service.hpp"
+#include "app/auth/bankid_login.hpp"
 #include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
@@ -23,15 +25,24 @@ struct Services {
     app::ReceiptService& receipts;
     app::RewardsService& rewards;
     app::PointsShopService& points_shop;
+    app::auth::AuthService& auth;
+    const notify::Sealer& sealer;
+    bool dev_routes = false;                   // the demo's /dev/outbox: never on in production
+    app::auth::BankIdLogin* bankid = nullptr;  // null when no OpenID issuer is configured
 };
 
-// An authenticator that accepts "Authorization: Bearer andel_..." API keys.
-Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys);
+// An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
+// "Authorization: Bearer s...." or a page's HttpOnly cookie, whose unsafe requests (POST, PUT, DELETE) must
+// carry the session's CSRF token in X-CSRF-Token.
+Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys, app::auth::AuthService& auth);
+
+inline constexpr const char* kSessionCookie = "andel_session";
 
 void AddSystemRoutes(Router& router, Services& s);
 void AddMembershipRoutes(Router& router, Services& s);
 void AddLedgerRoutes(Router& router, Services& s);
 void AddPointsShopRoutes(Router& router, Services& s);
+void AddAuthRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

@@ -1,5 +1,6 @@
 #include <yaml-cpp/yaml.h>
 
+#include "app/crypto.hpp"
 #include "http/api/api.hpp"
 #include "http/json_body.hpp"
 #include "store/embedded_files.hpp"
@@ -47,20 +48,89 @@ const std::string& OpenApiJson() {
     return json;
 }
 
-Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys) {
-    return [&keys](const Request& req, core::Error& error) -> std::optional<Principal> {
+namespace {
+
+std::optional<std::string> CookieValue(const Request& req, std::string_view name) {
+    auto header = req.Header("cookie");
+    if (!header) return std::nullopt;
+    std::string_view rest = *header;
+    while (!rest.empty()) {
+        size_t end = rest.find(';');
+        std::string_view pair = rest.substr(0, end);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+            return std::string(pair.substr(name.size() + 1));
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+    }
+    return std::nullopt;
+}
+
+Principal FromSession(const app::auth::SessionIdentity& id, const std::string& token, bool by_cookie) {
+    Principal p;
+    const auto& s = id.principal;
+    p.role = id.roles.front();
+    p.roles.assign(id.roles.begin() + 1, id.roles.end());
+    // A back-office admin is admitted wherever the back office's key is.
+    if (p.role == app::auth::kRoleAdmin) p.roles.push_back(app::kRoleBackOffice);
+    p.key_id = "session:" + s.session_public_id;
+    p.account_id = s.account_id;
+    p.member_id = s.member_id;
+    p.member_number = s.member_number;
+    p.organisation_id = s.organisation_id;
+    p.session_public_id = s.session_public_id;
+    p.session_token = token;
+    p.by_cookie = by_cookie;
+    return p;
+}
+
+}  // namespace
+
+Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys, app::auth::AuthService& auth) {
+    return [&keys, &auth](const Request& req, core::Error& error) -> std::optional<Principal> {
         auto header = req.Header("authorization");
-        if (!header) return Principal{};
-        if (!header->starts_with("Bearer ")) {
-            error = {core::ErrorCode::kUnauthenticated, "use Authorization: Bearer <key>", {}, {}};
-            return std::nullopt;
+        if (header) {
+            if (!header->starts_with("Bearer ")) {
+                error = core::Error::Unauthenticated("use Authorization: Bearer <key or session token>");
+                return std::nullopt;
+            }
+            std::string token(header->substr(7));
+            if (token.starts_with("s.")) {
+                auto id = auth.Authenticate(token);
+                if (!id) {  // public routes (log in again) still answer; the others say why they refuse
+                    Principal anonymous;
+                    anonymous.session_ended = true;
+                    return anonymous;
+                }
+                return FromSession(*id, token, false);
+            }
+            auto key = keys.Verify(token);
+            if (!key) {
+                error = core::Error::Unauthenticated("unknown or revoked key");
+                return std::nullopt;
+            }
+            Principal p;
+            p.role = key->role;
+            p.key_id = key->key_id;
+            p.store_id = key->store_id;
+            return p;
         }
-        auto key = keys.Verify(std::string(header->substr(7)));
-        if (!key) {
-            error = {core::ErrorCode::kUnauthenticated, "unknown or revoked key", {}, {}};
-            return std::nullopt;
+        auto cookie = CookieValue(req, kSessionCookie);
+        if (!cookie) return Principal{};
+        auto id = auth.Authenticate(*cookie);
+        if (!id)
+            return Principal{};  // a stale cookie is no credential: the page treats the caller as anonymous
+        bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+        if (!safe) {
+            auto csrf = req.Header("x-csrf-token");
+            if (!csrf || !app::ConstantTimeEquals(*csrf, auth.CsrfTokenFor(*cookie))) {
+                // Not the page's own form: the cookie does not count (public routes still answer).
+                Principal anonymous;
+                anonymous.csrf_refused = true;
+                return anonymous;
+            }
         }
-        return Principal{key->role, key->key_id, key->store_id};
+        return FromSession(*id, *cookie, true);
     };
 }
 
@@ -82,6 +152,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddMembershipRoutes(router, s);
     AddLedgerRoutes(router, s);
     AddPointsShopRoutes(router, s);
+    AddAuthRoutes(router, s);
 }
 
 }  // namespace andel::http
