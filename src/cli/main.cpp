@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -20,6 +21,7 @@
 #include "app/auth/auth_service.hpp"
 #include "app/auth/bankid_login.hpp"
 #include "app/auth/dev_bankid.hpp"
+#include "app/auth/relogin_service.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
 #include "app/ledger/dividend_job.hpp"
@@ -103,27 +105,26 @@ notify::Channels ConfiguredChannels(const app::NotifyConfig& n) {
     return channels;
 }
 
-// Runs the outbox dispatcher every interval until stopped (one per node; claims keep nodes apart).
-class DispatchLoop {
+// Runs `task` every interval on a thread of its own until destroyed (the outbox dispatcher, the re-login
+// campaigns). A task that throws is logged and tried again at the next interval.
+class PeriodicTask {
   public:
-    DispatchLoop(notify::Dispatcher& d, std::chrono::milliseconds every)
-        : thread_([this, &d, every] {
+    PeriodicTask(std::string name, std::chrono::milliseconds every, std::function<void()> task)
+        : thread_([this, name = std::move(name), every, task = std::move(task)] {
               std::unique_lock lock(mu_);
               while (!stop_) {
                   lock.unlock();
                   try {
-                      auto report = d.RunOnce(100);
-                      if (report.claimed > 0)
-                          spdlog::info(R"({{"msg":"outbox","sent":{},"retried":{},"failed":{}}})",
-                                       report.sent, report.retried, report.failed);
+                      task();
                   } catch (const std::exception& e) {
-                      spdlog::error(R"({{"msg":"outbox dispatch failed","error":"{}"}})", e.what());
+                      spdlog::error(R"({{"msg":"periodic task failed","task":"{}","error":"{}"}})", name,
+                                    e.what());
                   }
                   lock.lock();
                   cv_.wait_for(lock, every, [this] { return stop_; });
               }
           }) {}
-    ~DispatchLoop() {
+    ~PeriodicTask() {
         {
             std::lock_guard lock(mu_);
             stop_ = true;
@@ -157,7 +158,20 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     app::auth::AuthService auth(db, clock, sealer, cfg.auth, cfg.secret_key);
     if (demo) app::SeedDemoLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
     notify::Dispatcher dispatcher(db, clock, sealer, ConfiguredChannels(cfg.notify));
-    DispatchLoop dispatch_loop(dispatcher, std::chrono::milliseconds(cfg.notify.dispatch_interval_ms));
+    PeriodicTask dispatch_loop(
+        "outbox", std::chrono::milliseconds(cfg.notify.dispatch_interval_ms), [&dispatcher] {
+            auto report = dispatcher.RunOnce(100);
+            if (report.claimed > 0)
+                spdlog::info(R"({{"msg":"outbox","sent":{},"retried":{},"failed":{}}})", report.sent,
+                             report.retried, report.failed);
+        });
+    app::auth::ReloginService relogin(db, clock, sealer);
+    PeriodicTask relogin_loop("relogin", std::chrono::minutes(1), [&relogin] {
+        auto report = relogin.Run();  // another node holding the lease is not an error
+        if (report && (report->assigned || report->notified || report->reminded || report->logged_out))
+            spdlog::info(R"({{"msg":"relogin","assigned":{},"notified":{},"reminded":{},"logged_out":{}}})",
+                         report->assigned, report->notified, report->reminded, report->logged_out);
+    });
     http::Services services{db,      clock,       cfg.markets, membership, keys, receipts,
                             rewards, points_shop, auth,        sealer,     demo};
     // BankID (R_AUTH_4): the configured OpenID issuer; the demo, without one, brings its own stand-in at
@@ -177,6 +191,7 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
         bankid.emplace(db, clock, auth, oidc, cfg.secret_key, cfg.national_id_key);
         services.bankid = &*bankid;
     }
+    services.relogin = &relogin;
     http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
     if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);
@@ -290,6 +305,15 @@ int main(int argc, char** argv) {
     job_dividend->add_option("--year", dividend_year, "the calendar year to pay")->required();
     job_dividend->add_flag("--dry-run", dry_run, "report what would be paid; write nothing");
 
+    auto* job_relogin = jobs_run->add_subcommand(
+        "relogin",
+        "Run the re-login campaigns' step now: participants, messages, reminders, logouts (R_AUTH_5)");
+    AddCommon(job_relogin, common);
+    auto* relogin_cmd = cli.add_subcommand("relogin", "Staged re-login campaigns (R_AUTH_5)");
+    relogin_cmd->require_subcommand(1);
+    auto* relogin_status = relogin_cmd->add_subcommand("status", "Progress of every campaign, per wave");
+    AddCommon(relogin_status, common);
+
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
     AddCommon(outbox, common);
@@ -347,6 +371,43 @@ int main(int argc, char** argv) {
                                  "    curl -H 'Authorization: Bearer " + app::kDemoTillToken + "' " + url +
                                  "/api/v1/till/cards/" + card + "\n" + "    " + url + "/openapi.json\n";
             return Serve(cfg, *db, clock, banner, true);
+        }
+        if (job_relogin->parsed() || relogin_status->parsed()) {
+            notify::Sealer sealer(cfg.secret_key);
+            app::auth::ReloginService relogin(*db, clock, sealer);
+            if (job_relogin->parsed()) {
+                auto report = relogin.Run();
+                if (!report) {
+                    std::cerr << "andel: " << report.error().detail << "\n";
+                    return 1;
+                }
+                std::cout << "relogin: " << report->assigned << " new participants, " << report->notified
+                          << " told, " << report->reminded << " reminded, " << report->logged_out
+                          << " logged out\n";
+                return 0;
+            }
+            auto campaigns = relogin.List();
+            if (campaigns.empty()) std::cout << "no re-login campaigns\n";
+            for (const auto& c : campaigns) {
+                std::cout << "#" << c.id << " " << c.name << " (" << c.required_method << ", "
+                          << c.market.value_or("every market") << ")\n";
+                std::printf("  %-5s %-20s %-20s %12s %9s %9s %9s %11s\n", "wave", "starts", "deadline",
+                            "participants", "notified", "reminded", "done", "logged out");
+                auto progress = relogin.Progress(c.id);
+                for (const auto& w : c.waves) {
+                    store::ReloginWaveProgress p;
+                    for (const auto& x : progress)
+                        if (x.wave_id == w.id) p = x;
+                    std::printf("  %-5lld %-20s %-20s %12lld %9lld %9lld %9lld %11lld\n",
+                                static_cast<long long>(w.number),
+                                core::FormatTimestamp(core::FromMillis(w.starts_at)).substr(0, 16).c_str(),
+                                core::FormatTimestamp(core::FromMillis(w.deadline_at)).substr(0, 16).c_str(),
+                                static_cast<long long>(p.participants), static_cast<long long>(p.notified),
+                                static_cast<long long>(p.reminded), static_cast<long long>(p.done),
+                                static_cast<long long>(p.logged_out));
+                }
+            }
+            return 0;
         }
         if (outbox->parsed()) {
             notify::Sealer sealer(cfg.secret_key);

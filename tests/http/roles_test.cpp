@@ -131,6 +131,7 @@ class RolesTest : public ::testing::TestWithParam<std::string> {
                                                               {"{session_id}", "0000000000000000"},
                                                               {"{message_id}", "1"},
                                                               {"{customer_id}", "1"},
+                                                              {"{campaign_id}", "1"},
                                                               {"{code}", "x"},
                                                               {"{number}", "33216744"}};
         for (const auto& [name, value] : values)

@@ -27,6 +27,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services = std::make_unique<http::Services>(http::Services{*db, clock, config.markets, *membership, *keys,
                                                                *receipts, *rewards, *points_shop, *auth,
                                                                *sealer, true});
+    relogin = std::make_unique<app::auth::ReloginService>(*db, clock, *sealer);
+    services->relogin = relogin.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
 }

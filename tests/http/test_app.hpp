@@ -29,6 +29,7 @@ struct TestApp {
     std::unique_ptr<app::PointsShopService> points_shop;
     std::unique_ptr<notify::Sealer> sealer;
     std::unique_ptr<app::auth::AuthService> auth;
+    std::unique_ptr<app::auth::ReloginService> relogin;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

@@ -11,6 +11,7 @@
 #include "app/transaction.hpp"
 #include "core/membership/numbers.hpp"
 #include "notify/outbox.hpp"
+#include "store/access/relogin_repository.hpp"
 
 namespace andel::app::auth {
 namespace {
@@ -192,6 +193,8 @@ Result<IssuedSession> AuthService::OpenSession(store::Connection& c, int64_t acc
         if (auto a = repo.Find(account_id); a && a->member_id)
             c.Execute("UPDATE members SET new_login_at = $2 WHERE id = $1 AND new_login_at IS NULL",
                       {store::Int(*a->member_id), store::Int(now)});
+        // R_AUTH_5: a login with the method a re-login campaign requires completes it for the member.
+        store::ReloginRepository(c).RecordLogin(account_id, method, now);
     }
     return s;
 }

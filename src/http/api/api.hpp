@@ -5,6 +5,7 @@
 #include "app/access/api_key_service.hpp"
 #include "app/auth/auth_service.hpp"
 #include "app/auth/bankid_login.hpp"
+#include "app/auth/relogin_service.hpp"
 #include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
@@ -29,6 +30,7 @@ struct Services {
     const notify::Sealer& sealer;
     bool dev_routes = false;                   // the demo's /dev/outbox: never on in production
     app::auth::BankIdLogin* bankid = nullptr;  // null when no OpenID issuer is configured
+    app::auth::ReloginService* relogin = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -43,6 +45,7 @@ void AddMembershipRoutes(Router& router, Services& s);
 void AddLedgerRoutes(Router& router, Services& s);
 void AddPointsShopRoutes(Router& router, Services& s);
 void AddAuthRoutes(Router& router, Services& s);
+void AddReloginRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

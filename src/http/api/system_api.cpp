@@ -153,6 +153,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddLedgerRoutes(router, s);
     AddPointsShopRoutes(router, s);
     AddAuthRoutes(router, s);
+    AddReloginRoutes(router, s);
 }
 
 }  // namespace andel::http
