@@ -8,7 +8,8 @@
 # with 2 server threads, log level warn. Not a test: record the figures in docs/benchmarks.md.
 #
 #   bench/session_auth.sh        DURATION=15s, THREADS=2; PERF=1 also records `perf record -g` on the server
-#                                for 10 s during the authenticated /healthz run and prints the top symbols
+#                                for 10 s during each /healthz run (without and with the token) and prints
+#                                the top symbols, libraries and the inclusive time of the request path
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -44,11 +45,24 @@ run() {  # name, then wrk arguments
 figures() { awk '/Requests\/sec/{r=$2} $1=="50%"{p50=$2} $1=="99%"{p99=$2} /Non-2xx/{bad=$NF}
                  END{printf "%s req/s, p50 %s, p99 %s, non-2xx %d", r, p50, p99, bad}' "$work/$1.txt"; }
 
+# PERF=1: 10 s of `perf record -g` on the server, 3 s into a run.
+perf_jobs=
+perf_during() { [ "${PERF:-0}" = 1 ] || return 0; (sleep 3; perf record -g -F 999 -p $pid -o "$work/$1.perf" -- sleep 10 >/dev/null 2>&1) & perf_jobs="$perf_jobs $!"; }
+perf_show() {  # name: top symbols (self), libraries (self), inclusive time of the request path
+  for j in $perf_jobs; do wait "$j" || true; done
+  local report="perf report -i $work/$1.perf --stdio -g none"
+  echo "== perf, $1 run: top symbols (self time)"
+  { $report --no-children --sort dso,symbol 2>/dev/null || true; } | grep '%' | grep -v '^#' | sed 's/ *$//' | head -20 || true
+  echo "== perf, $1 run: by library (self time)"
+  { $report --no-children --sort dso 2>/dev/null || true; } | grep '%' | grep -v '^#' | sed 's/ *$//' | head -8 || true
+  echo "== perf, $1 run: inclusive time (children) of the request path"
+  { $report --children --sort symbol 2>/dev/null || true; } | grep '%' | grep -v '^#' | sed 's/ *$//' |
+    grep -E 'Router::Handle|Authenticate|FindSessionPrincipal|Sha256Hex|sqlite3_(prepare|step|finalize|reset)|Database::Read|QueryOne|Connection::Respond|__libc_sendmsg|__libc_recvmsg|epoll_wait|fcntl|futex' | head -20 || true
+}
+
+perf_during anonymous
 run anonymous "http://127.0.0.1:$port/healthz"
-if [ "${PERF:-0}" = 1 ]; then
-  (sleep 3; perf record -g -F 999 -p $pid -o "$work/perf.data" -- sleep 10 >/dev/null 2>&1) &
-  perf_job=$!
-fi
+perf_during bearer
 run bearer -H "Authorization: Bearer $token" "http://127.0.0.1:$port/healthz"
 run session_route -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/auth/session"
 
@@ -61,15 +75,6 @@ echo "GET /api/v1/auth/session, bearer:      $(figures session_route)"
 echo "ratio authenticated / unauthenticated: $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", b/a}') (target >= 0.8)"
 echo "server peak RSS (VmHWM): $(( $(awk '/VmHWM/{print $2}' /proc/$pid/status) / 1024 )) MB"
 if [ "${PERF:-0}" = 1 ]; then
-  wait $perf_job || true
-  echo "== perf: top symbols on the server during the authenticated /healthz run (self time)"
-  perf report -i "$work/perf.data" --no-children --sort dso,symbol -g none --stdio 2>/dev/null |
-    grep '%' | grep -v '^#' | sed 's/ *$//' | head -25
-  echo "== perf: by library (self time)"
-  perf report -i "$work/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null |
-    grep '%' | grep -v '^#' | sed 's/ *$//' | head -10
-  echo "== perf: inclusive time of the request path (children)"
-  perf report -i "$work/perf.data" --children --sort symbol -g none --stdio 2>/dev/null |
-    grep '%' | grep -v '^#' | sed 's/ *$//' |
-    grep -E 'Router::Handle|Authenticate|FindSessionPrincipal|Sha256Hex|sqlite3_(prepare|step|finalize|exec|reset)|Database::Read|QueryOne|Connection::Respond|sendmsg|recvmsg|epoll|fcntl|futex' | head -25
+  perf_show anonymous
+  perf_show bearer
 fi

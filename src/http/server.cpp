@@ -568,7 +568,9 @@ void Server::Impl::Start() {
     const ServerOptions& options = shared_.options;
     const unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                                  : std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+    // workers_[0] only accepts; connections are served by workers_[1..threads]. A handler that blocks (a
+    // slow database, an outbound call to an OpenID issuer) then never stops the server from accepting.
+    for (unsigned i = 0; i <= threads; ++i) workers_.push_back(std::make_unique<Worker>());
 
     const std::string where = options.address + ":" + std::to_string(options.port);
     ErrorCode ec;
@@ -612,7 +614,7 @@ void Server::Impl::Start() {
 
 asio::awaitable<void> Server::Impl::Accept() {
     for (;;) {
-        Worker& worker = *workers_[next_worker_++ % workers_.size()];
+        Worker& worker = *workers_[1 + next_worker_++ % (workers_.size() - 1)];
         ErrorCode ec;
         Socket socket = co_await acceptor_->async_accept(worker.context, Await(ec));
         if (shared_.stopping.load() || !acceptor_->is_open()) co_return;
