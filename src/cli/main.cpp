@@ -157,7 +157,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     notify::Sealer sealer(cfg.secret_key);
     app::auth::AuthService auth(db, clock, sealer, cfg.auth, cfg.secret_key);
     if (demo) app::SeedDemoLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
-    notify::Dispatcher dispatcher(db, clock, sealer, ConfiguredChannels(cfg.notify));
+    app::MarketingChoicesService marketing(db, clock);
+    notify::Dispatcher dispatcher(db, clock, sealer, ConfiguredChannels(cfg.notify), marketing.Gate());
     PeriodicTask dispatch_loop(
         "outbox", std::chrono::milliseconds(cfg.notify.dispatch_interval_ms), [&dispatcher] {
             auto report = dispatcher.RunOnce(100);
@@ -192,6 +193,7 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
         services.bankid = &*bankid;
     }
     services.relogin = &relogin;
+    services.marketing = &marketing;
     http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
     if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);

@@ -29,6 +29,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
                                                                *sealer, true});
     relogin = std::make_unique<app::auth::ReloginService>(*db, clock, *sealer);
     services->relogin = relogin.get();
+    marketing = std::make_unique<app::MarketingChoicesService>(*db, clock);
+    services->marketing = marketing.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
 }

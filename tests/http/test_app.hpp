@@ -30,6 +30,7 @@ struct TestApp {
     std::unique_ptr<notify::Sealer> sealer;
     std::unique_ptr<app::auth::AuthService> auth;
     std::unique_ptr<app::auth::ReloginService> relogin;
+    std::unique_ptr<app::MarketingChoicesService> marketing;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

@@ -10,6 +10,7 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/privacy/marketing.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
@@ -31,6 +32,7 @@ struct Services {
     bool dev_routes = false;                   // the demo's /dev/outbox: never on in production
     app::auth::BankIdLogin* bankid = nullptr;  // null when no OpenID issuer is configured
     app::auth::ReloginService* relogin = nullptr;
+    app::MarketingChoicesService* marketing = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -46,6 +48,7 @@ void AddLedgerRoutes(Router& router, Services& s);
 void AddPointsShopRoutes(Router& router, Services& s);
 void AddAuthRoutes(Router& router, Services& s);
 void AddReloginRoutes(Router& router, Services& s);
+void AddPrivacyRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

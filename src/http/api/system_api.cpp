@@ -154,6 +154,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddPointsShopRoutes(router, s);
     AddAuthRoutes(router, s);
     AddReloginRoutes(router, s);
+    AddPrivacyRoutes(router, s);
 }
 
 }  // namespace andel::http
