@@ -371,6 +371,27 @@ TEST_P(AuthServiceTest, R_PRIV_5_NoSecretIsStoredInClear) {
     }
 }
 
+TEST_P(AuthServiceTest, AStolenSessionCannotGuessTheCurrentPassword) {
+    auto step = LoginAnna();
+    auto session = auth().Verify(step->challenge, AnnaCode(), kAddress);
+    ASSERT_TRUE(IsOk(session));
+    int64_t account = auth().Authenticate(session->token)->principal.account_id;
+    for (int i = 0; i < 5; ++i)
+        EXPECT_TRUE(
+            Fails(auth().ChangePassword(account, "guess-" + std::to_string(i), "new password here", ""),
+                  ErrorCode::kInvalid));
+    EXPECT_TRUE(Fails(auth().ChangePassword(account, kDemoPersonPassword, "new password here", ""),
+                      ErrorCode::kRateLimited));
+    EXPECT_TRUE(Fails(auth().RemoveTotp(account, kDemoPersonPassword), ErrorCode::kRateLimited));
+    Advance(15min + 1ms);
+    EXPECT_TRUE(Fails(auth().RemoveTotp(account, "wrong"), ErrorCode::kInvalid))
+        << "removing TOTP needs the password";
+    EXPECT_TRUE(IsOk(auth().RemoveTotp(account, kDemoPersonPassword)));
+    EXPECT_TRUE(
+        IsOk(auth().ChangePassword(account, kDemoPersonPassword, "new password here", session->public_id)));
+    EXPECT_TRUE(auth().Authenticate(session->token).has_value()) << "the session that changed it stays";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AuthServiceTest, ::testing::ValuesIn(test::Engines()),
                          [](const auto& info) { return info.param; });
 

@@ -595,8 +595,7 @@ Result<void> AuthService::ChangePassword(int64_t account_id, const std::string& 
     if (!account) return Error::NotFound("no such account");
     if (member && member->is_demo)
         return Error::Rule("R_MEM_10", "the demo member's password cannot be changed");
-    if (!account->password_hash || !VerifyPassword(current_password, *account->password_hash))
-        return Error::Invalid("the current password is wrong", "current_password");
+    ANDEL_TRY(CheckCurrentPassword(account_id, current_password));
     ANDEL_TRY(CheckNewPassword(new_password, member && member->member_number ? *member->member_number : ""));
     std::string hash = HashPassword(new_password, settings_.password_cost);
     return InTransaction(db_, [&](store::Connection& c) -> Result<void> {
@@ -663,7 +662,25 @@ Result<void> AuthService::ConfirmTotp(int64_t account_id, const std::string& cha
     return {};
 }
 
-Result<void> AuthService::RemoveTotp(int64_t account_id) {
+Result<void> AuthService::CheckCurrentPassword(int64_t account_id, const std::string& password) {
+    std::string bucket = "pw:" + std::to_string(account_id);
+    std::optional<store::LoginAccount> account;
+    {
+        auto conn = db_.Read();
+        ANDEL_TRY(CheckThrottle(*conn, bucket));
+        account = store::AccountRepository(*conn).Find(account_id);
+    }
+    if (!account) return Error::NotFound("no such account");
+    if (account->password_hash && VerifyPassword(password, *account->password_hash)) return {};
+    (void)InTransaction(db_, [&](store::Connection& c) -> Result<void> {
+        CountFailure(c, bucket, settings_.account_failures, settings_.account_lock_ms);
+        return {};
+    });
+    return Error::Invalid("the current password is wrong", "current_password");
+}
+
+Result<void> AuthService::RemoveTotp(int64_t account_id, const std::string& current_password) {
+    ANDEL_TRY(CheckCurrentPassword(account_id, current_password));
     return InTransaction(db_, [&](store::Connection& c) -> Result<void> {
         store::AccountRepository(c).SetTotp(account_id, std::nullopt, core::ToMillis(clock_.Now()));
         return {};
@@ -747,6 +764,9 @@ Result<int64_t> AuthService::CreateStaffAccount(const std::string& actor, const 
     bool portal = role == kRolePortalAdmin || role == kRoleOrderer;
     if (portal && !organisation_id)
         return Error::Invalid("a portal user belongs to an organisation", "organisation_id");
+    if (!portal && organisation_id)
+        return Error::Invalid("only portal users (portal_admin, orderer) belong to an organisation",
+                              "organisation_id");
     return InTransaction(db_, [&](store::Connection& c) -> Result<int64_t> {
         int64_t now = core::ToMillis(clock_.Now());
         store::AccountRepository repo(c);

@@ -125,7 +125,8 @@ class AuthService {
     // TOTP (RFC 6238) as the second step: enrol, confirm with a first code, or remove.
     core::Result<TotpEnrolment> StartTotp(int64_t account_id);
     core::Result<void> ConfirmTotp(int64_t account_id, const std::string& challenge, const std::string& code);
-    core::Result<void> RemoveTotp(int64_t account_id);
+    // Removing the authenticator app weakens the login: it needs the current password.
+    core::Result<void> RemoveTotp(int64_t account_id, const std::string& current_password);
 
     // Staff help a member who cannot log in (R_AUTH_3): send a reset, or lift a lock-out. Never a password.
     // Both land in the audit log.
@@ -154,6 +155,9 @@ class AuthService {
 
   private:
     core::Result<void> CheckThrottle(store::Connection& c, const std::string& bucket);
+    // Checks a signed-in person's current password (changing the password, removing TOTP), with its own
+    // throttle so a stolen session cannot guess it.
+    core::Result<void> CheckCurrentPassword(int64_t account_id, const std::string& password);
     void CountFailure(store::Connection& c, const std::string& bucket, int limit, int64_t window_ms);
     std::string AddressBucket(const std::string& client_address) const;
     core::Result<int64_t> ResolveMember(store::Connection& c, const std::string& login);

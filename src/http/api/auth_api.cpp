@@ -1,5 +1,8 @@
 // People's logins (R_AUTH_*): password + second step, sessions, password reset, TOTP, staff help with an
 // audit log, the member's inbox, and the demo's outbox.
+#include <algorithm>
+#include <cctype>
+
 #include "app/transaction.hpp"
 #include "http/api/api.hpp"
 #include "http/json_body.hpp"
@@ -287,7 +290,12 @@ void AddAuthRoutes(Router& router, Services& s) {
     });
     router.Add("DELETE", "/api/v1/me/totp", kPeople, [&s](Context& ctx) {
         if (!HasAccount(ctx)) return NoAccount(ctx);
-        auto done = s.auth.RemoveTotp(*ctx.principal.account_id);
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string password = f.RequiredString("current_password", 1024);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        auto done = s.auth.RemoveTotp(*ctx.principal.account_id, password);
         if (!done) return Problem(done.error(), ctx.request.request_id);
         return JsonResponse(200, {{"status", "removed"}});
     });
@@ -369,6 +377,9 @@ void AddAuthRoutes(Router& router, Services& s) {
                        "," + field(e.subject_member_number.value_or("")) + "," + field(e.detail) + "\r\n";
             Response r = Response::Text(200, csv, "text/csv; charset=utf-8");
             r.headers.emplace_back("Content-Disposition", "attachment; filename=\"andel-audit.csv\"");
+            // A page holds at most 500 entries; the next page starts after the last id.
+            if (entries.size() == 500)
+                r.headers.emplace_back("X-Next-After", std::to_string(entries.back().id));
             return r;
         }
         json items = json::array();
@@ -402,7 +413,12 @@ void AddAuthRoutes(Router& router, Services& s) {
                                ctx.request.request_id);
             auto id = s.auth.CreateStaffAccount(ctx.principal.Actor(), email, name, role, org, language);
             if (!id) return Problem(id.error(), ctx.request.request_id);
-            return JsonResponse(201, {{"account_id", *id}, {"email", email}, {"role", role}});
+            std::string login = email;
+            login.erase(0, login.find_first_not_of(" \t"));
+            login.erase(login.find_last_not_of(" \t") + 1);
+            std::transform(login.begin(), login.end(), login.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+            return JsonResponse(201, {{"account_id", *id}, {"email", login}, {"role", role}});
         });
 
     if (s.dev_routes) {
