@@ -698,6 +698,7 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
         if (auto v = a->IntIn("account_failures", 1, 100)) as.account_failures = static_cast<int>(*v);
         if (auto v = a->IntIn("account_lock_minutes", 1, 24 * 60)) as.account_lock_ms = *v * 60 * 1000;
         if (auto v = a->IntIn("address_failures", 1, 100'000)) as.address_failures = static_cast<int>(*v);
+        if (auto v = a->IntIn("session_cache_ms", 0, 60'000)) as.session_cache_ms = *v;
         if (auto v = a->String("public_base_url")) {
             as.public_base_url = *v;
             if (!v->starts_with("http://") && !v->starts_with("https://"))

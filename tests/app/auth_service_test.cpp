@@ -13,6 +13,7 @@
 #include "app/auth/totp.hpp"
 #include "app/demo/generator.hpp"
 #include "app/service_test_support.hpp"
+#include "app/transaction.hpp"
 #include "http/test_app.hpp"
 #include "notify/outbox.hpp"
 #include "store/access/account_repository.hpp"
@@ -390,6 +391,33 @@ TEST_P(AuthServiceTest, AStolenSessionCannotGuessTheCurrentPassword) {
     EXPECT_TRUE(
         IsOk(auth().ChangePassword(account, kDemoPersonPassword, "new password here", session->public_id)));
     EXPECT_TRUE(auth().Authenticate(session->token).has_value()) << "the session that changed it stays";
+}
+
+TEST_P(AuthServiceTest, TheSessionCacheForgetsAtOnceOnThisNodeAndWithinItsTimeElsewhere) {
+    AuthSettings settings = app_->config.auth;
+    settings.session_cache_ms = 5'000;
+    AuthService cached(*app_->db, app_->clock, *app_->sealer, settings, app_->config.secret_key);
+    LoginRequest r{"33216744", "123456", "app", "", kAddress, ""};
+    auto a = cached.Login(r);
+    auto b = cached.Login(r);
+    ASSERT_TRUE(IsOk(a));
+    ASSERT_TRUE(IsOk(b));
+    auto id = cached.Authenticate(a->session->token);
+    ASSERT_TRUE(id.has_value());
+    ASSERT_TRUE(cached.Authenticate(b->session->token).has_value());
+    // Ended here: forgotten at once.
+    ASSERT_TRUE(IsOk(cached.EndSession(id->principal.account_id, a->session->public_id)));
+    EXPECT_FALSE(cached.Authenticate(a->session->token).has_value());
+    // Ended by another node (here: straight in the database): trusted until the cache time has passed.
+    ASSERT_TRUE(cached.Authenticate(b->session->token).has_value());
+    (void)InTransaction(*app_->db, [&](store::Connection& c) -> core::Result<void> {
+        store::AccountRepository(c).RevokeAllSessions(id->principal.account_id, "elsewhere", 0);
+        return {};
+    });
+    Advance(5s - 1ms);
+    EXPECT_TRUE(cached.Authenticate(b->session->token).has_value());
+    Advance(1ms);
+    EXPECT_FALSE(cached.Authenticate(b->session->token).has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, AuthServiceTest, ::testing::ValuesIn(test::Engines()),

@@ -13,6 +13,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     config = std::move(*loaded);
     db = FreshDatabase(engine);
     config.auth.password_cost = {1, 8 * 1024};
+    config.auth.session_cache_ms =
+        0;  // tests move the clock and revoke from other services; see the cache test
     sealer = std::make_unique<notify::Sealer>(config.secret_key);
     auth = std::make_unique<app::auth::AuthService>(*db, clock, *sealer, config.auth, config.secret_key);
     if (demo) {

@@ -381,10 +381,16 @@ Result<IssuedSession> AuthService::Verify(const std::string& challenge, const st
 std::optional<SessionIdentity> AuthService::Authenticate(const std::string& token) {
     if (token.size() != 66 || token.compare(0, 2, "s.") != 0) return std::nullopt;
     int64_t now = core::ToMillis(clock_.Now());
+    std::string token_hash = Sha256Hex(token);
+    if (settings_.session_cache_ms > 0) {
+        std::shared_lock lock(cache_mu_);
+        if (auto it = cache_.find(token_hash); it != cache_.end() && it->second.until > now)
+            return it->second.identity;  // an expired entry is replaced below
+    }
     std::optional<store::SessionPrincipal> p;
     {
         auto conn = db_.Read();
-        p = store::AccountRepository(*conn).FindSessionPrincipal(Sha256Hex(token), now);
+        p = store::AccountRepository(*conn).FindSessionPrincipal(token_hash, now);
     }
     if (!p) return std::nullopt;
     if (p->member_status && *p->member_status != "active") return std::nullopt;
@@ -407,7 +413,17 @@ std::optional<SessionIdentity> AuthService::Authenticate(const std::string& toke
     } else {
         id.roles.push_back(p->account_role);
     }
+    if (settings_.session_cache_ms > 0) {
+        std::lock_guard lock(cache_mu_);
+        if (cache_.size() >= 100'000) cache_.clear();  // a bound on memory; the next requests re-read
+        cache_[token_hash] = {id, now + settings_.session_cache_ms};
+    }
     return id;
+}
+
+void AuthService::ForgetSessions() {
+    std::lock_guard lock(cache_mu_);
+    cache_.clear();
 }
 
 std::vector<SessionView> AuthService::Sessions(int64_t account_id, const std::string& current_public_id) {
@@ -421,12 +437,14 @@ std::vector<SessionView> AuthService::Sessions(int64_t account_id, const std::st
 }
 
 Result<void> AuthService::EndSession(int64_t account_id, const std::string& public_id) {
-    return InTransaction(db_, [&](store::Connection& c) -> Result<void> {
+    auto ended = InTransaction(db_, [&](store::Connection& c) -> Result<void> {
         if (!store::AccountRepository(c).RevokeSession(account_id, public_id, "ended by the member",
                                                        core::ToMillis(clock_.Now())))
             return Error::NotFound("no such session");
         return {};
     });
+    ForgetSessions();
+    return ended;
 }
 
 int64_t AuthService::EndAllSessions(int64_t account_id, const std::string& keep_public_id) {
@@ -436,6 +454,7 @@ int64_t AuthService::EndAllSessions(int64_t account_id, const std::string& keep_
                                                           core::ToMillis(clock_.Now()), keep_public_id);
         return {};
     });
+    ForgetSessions();
     return n;
 }
 
@@ -576,6 +595,7 @@ Result<void> AuthService::CompleteReset(const std::string& challenge_or_link, co
         repo.RevokeAllSessions(*fresh->account_id, "password reset", now);
         return Outcome{};
     });
+    ForgetSessions();
     if (!outcome.ok()) return outcome.error();
     if (outcome.value().refused) return *outcome.value().refused;
     return {};
@@ -598,13 +618,15 @@ Result<void> AuthService::ChangePassword(int64_t account_id, const std::string& 
     ANDEL_TRY(CheckCurrentPassword(account_id, current_password));
     ANDEL_TRY(CheckNewPassword(new_password, member && member->member_number ? *member->member_number : ""));
     std::string hash = HashPassword(new_password, settings_.password_cost);
-    return InTransaction(db_, [&](store::Connection& c) -> Result<void> {
+    auto changed = InTransaction(db_, [&](store::Connection& c) -> Result<void> {
         int64_t now = core::ToMillis(clock_.Now());
         store::AccountRepository repo(c);
         repo.SetPassword(account_id, hash, now);
         repo.RevokeAllSessions(account_id, "password changed", now, current_public_id);
         return {};
     });
+    ForgetSessions();
+    return changed;
 }
 
 Result<TotpEnrolment> AuthService::StartTotp(int64_t account_id) {

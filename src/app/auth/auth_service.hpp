@@ -1,7 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/auth/password.hpp"
@@ -28,6 +31,9 @@ struct AuthSettings {
     int address_failures = 50;  // failures from one client address per window
     int64_t address_window_ms = 15 * 60 * 1000;
     std::string public_base_url = "http://127.0.0.1:8080";  // for links in e-mails
+    // A verified session is remembered this long per process, so a request costs no database read. A session
+    // ended on this node is forgotten at once; on other nodes (and by a re-login deadline) within this time.
+    int64_t session_cache_ms = 5'000;
 };
 
 // A session handed to a client: the token is shown once and only its SHA-256 is stored.
@@ -170,6 +176,13 @@ class AuthService {
     AuthSettings settings_;
     std::string code_key_;
     std::string dummy_hash_;  // verified against when the login is unknown, so timing does not tell
+    void ForgetSessions();
+    struct CachedIdentity {
+        SessionIdentity identity;
+        int64_t until = 0;
+    };
+    std::shared_mutex cache_mu_;  // lookups share it; inserts and forgetting take it alone
+    std::unordered_map<std::string, CachedIdentity> cache_;  // by SHA-256 of the token
 };
 
 // Role names a person's session carries (DESIGN.md "HTTP conventions"; issue 4 §5).
