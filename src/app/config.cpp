@@ -665,6 +665,12 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
         ReadServerInt(*s, "idle_timeout_ms", kTimeoutMs, sc.idle_timeout_ms);
         ReadServerInt(*s, "write_timeout_ms", kTimeoutMs, sc.write_timeout_ms);
         ReadServerInt(*s, "max_connections", kConnections, sc.max_connections);
+        if (auto v = s->Strings("trusted_proxies")) {
+            sc.trusted_proxies = *v;
+            for (size_t i = 0; i < v->size(); ++i)
+                if (auto p = AddressProblem((*v)[i]))
+                    ctx.Add("server.trusted_proxies[" + std::to_string(i) + "]", *p);
+        }
         s->Finish();
     }
     if (auto d = top.Table("database")) {

@@ -24,6 +24,7 @@ struct ServerConfig {
     int idle_timeout_ms = 60'000;
     int write_timeout_ms = 30'000;
     size_t max_connections = 1024;
+    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
 // [notify] of andel.toml: how messages leave the outbox. An empty URL leaves that channel's messages in the

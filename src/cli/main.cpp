@@ -207,6 +207,7 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     options.idle_timeout = std::chrono::milliseconds(cfg.server.idle_timeout_ms);
     options.write_timeout = std::chrono::milliseconds(cfg.server.write_timeout_ms);
     options.max_connections = cfg.server.max_connections;
+    options.trusted_proxies = cfg.server.trusted_proxies;
     http::Server server(options, router);
     server.Start();
     std::thread stopper([&server, signals] {

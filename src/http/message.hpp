@@ -74,6 +74,9 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{30'000};
     size_t max_connections = 10'000;
     std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long to finish
+    // Peers whose X-Forwarded-For is believed (a reverse proxy, a load balancer): for a request from one of
+    // them, the client address is the rightmost X-Forwarded-For entry that is not itself a trusted proxy.
+    std::vector<std::string> trusted_proxies;
 };
 
 }  // namespace andel::http

@@ -251,6 +251,37 @@ struct Worker {
     std::thread thread;
 };
 
+// The client's address: the TCP peer, or, behind a trusted proxy, the rightmost X-Forwarded-For entry that
+// is not a trusted proxy (entries further left are written by the client and may be forged).
+std::string ClientAddress(const Request& request, const std::string& peer,
+                          const std::vector<std::string>& trusted) {
+    auto is_trusted = [&](std::string_view a) {
+        return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+    };
+    if (trusted.empty() || !is_trusted(peer)) return peer;
+    std::string client = peer;
+    for (const auto& [name, value] : request.headers) {
+        if (name != "x-forwarded-for") continue;
+        std::string_view rest = value;
+        std::vector<std::string_view> hops;
+        while (!rest.empty()) {
+            size_t comma = rest.find(',');
+            std::string_view hop = rest.substr(0, comma);
+            while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+            while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+            if (!hop.empty()) hops.push_back(hop);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+            if (it->size() > 64) break;  // not an address
+            client = std::string(*it);
+            if (!is_trusted(*it)) break;
+        }
+    }
+    return client;
+}
+
 class Connection {
   public:
     Connection(Shared& shared, Worker& worker, Socket socket)
@@ -366,7 +397,7 @@ asio::awaitable<bool> Connection::Respond(BeastRequest& message) {
         for (const auto& field : message)
             request.headers.emplace_back(Lower(Sv(field.name_string())), Sv(field.value()));
         request.body = std::move(message.body());
-        request.remote_address = remote_address_;
+        request.remote_address = ClientAddress(request, remote_address_, shared_.options.trusted_proxies);
         response = CallHandler(request);
     }
     bool keep_alive = message.keep_alive();

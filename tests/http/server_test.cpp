@@ -439,6 +439,24 @@ TEST_F(ServerTest, IncomingRequestIdIsEchoed) {
     }
 }
 
+TEST_F(ServerTest, ClientAddressIsThePeerUnlessATrustedProxyForwardedIt) {
+    auto remote = [&](const std::string& headers) {
+        Client client(port());
+        EXPECT_TRUE(client.Send(Get("/echo", headers)));
+        auto reply = client.Read();
+        return reply ? json::parse(reply->body).at("remote").get<std::string>() : std::string("no reply");
+    };
+    // Not trusted: a client cannot choose its own address (the per-address login limits count it).
+    EXPECT_EQ(remote("X-Forwarded-For: 203.0.113.9\r\n"), "127.0.0.1");
+    ServerOptions options = TestOptions();
+    options.trusted_proxies = {"127.0.0.1", "10.0.0.2"};
+    Start(options);
+    EXPECT_EQ(remote(""), "127.0.0.1");
+    EXPECT_EQ(remote("X-Forwarded-For: 203.0.113.9\r\n"), "203.0.113.9");
+    // Entries left of the first untrusted hop are the client's own words: the rightmost untrusted one counts.
+    EXPECT_EQ(remote("X-Forwarded-For: 198.51.100.1, 203.0.113.9, 10.0.0.2\r\n"), "203.0.113.9");
+}
+
 TEST_F(ServerTest, PercentDecodesPathAndQuery) {
     Client client(port());
     ASSERT_TRUE(client.Send(Get("/caf%C3%A9/a%20b+c?q=hello+world&x=%26%3D&x=2&flag&empty=")));
