@@ -46,7 +46,7 @@ CREATE TABLE auth_challenges (
     account_id INTEGER REFERENCES accounts(id),         -- NULL for a BankID login not yet tied to an account
     purpose TEXT NOT NULL CHECK (purpose IN ('login', 'reset', 'welcome', 'oidc', 'totp_enrol')),
     channel TEXT NOT NULL DEFAULT '',                   -- sms | email | totp | oidc
-    code_hash TEXT,                                     -- SHA-256 of the one-time code, keyed by the token
+    code_hash TEXT,                                     -- HMAC-SHA-256 of the code, keyed with security.secret_key
     attempts INTEGER NOT NULL DEFAULT 0,
     sealed_payload TEXT,                                -- sealed data the challenge carries (a TOTP seed to confirm)
     session_kind TEXT NOT NULL DEFAULT 'app',
@@ -68,7 +68,7 @@ CREATE TABLE auth_throttles (
 -- Staff actions on members (R_AUTH_3): who, what, whom, when.
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
-    actor TEXT NOT NULL,                                -- 'account:<id>' or 'key:<key_id>'
+    actor TEXT NOT NULL,                                -- "<role>:session:<public id>" or "<role>:<key id>"
     action TEXT NOT NULL,
     subject_member_id INTEGER REFERENCES members(id),
     detail TEXT NOT NULL DEFAULT '',
