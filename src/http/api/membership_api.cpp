@@ -10,6 +10,8 @@ namespace {
 using nlohmann::json;
 const std::set<std::string> kBackOffice = {app::kRoleBackOffice};
 const std::set<std::string> kTillOrBackOffice = {app::kRoleTill, app::kRoleBackOffice};
+// Customer service finds and reads a member to help them (R_AUTH_3); changes stay with the back office.
+const std::set<std::string> kSupportRead = {app::kRoleBackOffice, app::auth::kRoleServiceAgent};
 
 json Time(int64_t ms) { return core::FormatTimestamp(core::FromMillis(ms)); }
 json OptTime(const std::optional<int64_t>& ms) { return ms ? Time(*ms) : json(nullptr); }
@@ -238,7 +240,7 @@ void AddMembershipRoutes(Router& router, Services& s) {
         return Reply(ctx, s.membership.Register(*in, ctx.principal.Actor()), 201, MemberJson);
     });
 
-    router.Add("GET", "/api/v1/members", kBackOffice, [&s](Context& ctx) {
+    router.Add("GET", "/api/v1/members", kSupportRead, [&s](Context& ctx) {
         auto q = ctx.request.Query("q").value_or("");
         int64_t limit = 20, after = 0;
         try {
@@ -282,11 +284,11 @@ void AddMembershipRoutes(Router& router, Services& s) {
                      MemberJson);
     });
 
-    router.Add("GET", "/api/v1/members/{member_number}", kBackOffice, [&s](Context& ctx) {
+    router.Add("GET", "/api/v1/members/{member_number}", kSupportRead, [&s](Context& ctx) {
         return Reply(ctx, s.membership.Get(ctx.Param("member_number")), 200, MemberJson);
     });
 
-    router.Add("GET", "/api/v1/members/{member_number}/events", kBackOffice, [&s](Context& ctx) {
+    router.Add("GET", "/api/v1/members/{member_number}/events", kSupportRead, [&s](Context& ctx) {
         if (auto bad = CheckMemberNumber(ctx, "member_number")) return *bad;
         auto c = s.db.Read();
         store::MembershipRepository repo(*c);
