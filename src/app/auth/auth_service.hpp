@@ -1,8 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <mutex>
-#include <shared_mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
