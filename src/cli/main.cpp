@@ -166,6 +166,16 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
                 spdlog::info(R"({{"msg":"outbox","sent":{},"retried":{},"failed":{}}})", report.sent,
                              report.retried, report.failed);
         });
+    // R_BON_4: the expiry job expires only months that have ended, so running it every hour is safe and
+    // never late by more than an hour; one node at a time (its lease). The dividend run stays an operator's
+    // decision (`andel jobs run dividend`).
+    app::ExpiryJob expiry(db, clock, cfg.markets);
+    PeriodicTask expiry_loop("expiry", std::chrono::hours(1), [&expiry] {
+        auto report = expiry.Run(false);
+        if (report && report->lots > 0)
+            spdlog::info(R"({{"msg":"expiry","households":{},"lots":{},"points":{}}})", report->households,
+                         report->lots, report->points);
+    });
     app::auth::ReloginService relogin(db, clock, sealer);
     PeriodicTask relogin_loop("relogin", std::chrono::minutes(1), [&relogin] {
         auto report = relogin.Run();  // another node holding the lease is not an error
