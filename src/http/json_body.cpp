@@ -1,5 +1,7 @@
 #include "http/json_body.hpp"
 
+#include "core/clock.hpp"
+
 namespace andel::http {
 
 core::Result<nlohmann::json> ParseObject(const Request& request) {
@@ -129,5 +131,17 @@ std::string Dump(const nlohmann::json& j) {
 }
 
 Response JsonResponse(int status, const nlohmann::json& j) { return Response::Json(status, Dump(j)); }
+
+std::optional<int64_t> ParseId(const std::string& text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    int64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+std::string IsoMillis(int64_t ms) { return core::FormatTimestamp(core::FromMillis(ms)); }
 
 }  // namespace andel::http

@@ -41,6 +41,10 @@ class Fields {
 };
 
 std::string Dump(const nlohmann::json& j);
+// A decimal id (0 or more) from a path or query parameter, strictly ("12abc", "-1" and "" are not ids).
+std::optional<int64_t> ParseId(const std::string& text);
+// Unix milliseconds as the API writes times (RFC 3339, UTC).
+std::string IsoMillis(int64_t ms);
 Response JsonResponse(int status, const nlohmann::json& j);
 
 }  // namespace andel::http

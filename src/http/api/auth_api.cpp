@@ -15,17 +15,6 @@ namespace {
 using nlohmann::json;
 namespace auth = app::auth;
 
-// A positive decimal id, strictly ("12abc" and "-1" are not ids).
-std::optional<int64_t> ParseId(const std::string& text) {
-    if (text.empty() || text.size() > 18) return std::nullopt;
-    int64_t v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
 // A CSV field, quoted, with spreadsheet formulas neutralised (a leading = + - @ becomes text).
 std::string CsvField(const std::string& v) {
     std::string q = "\"";
@@ -38,8 +27,6 @@ std::string CsvField(const std::string& v) {
     q += '"';
     return q;
 }
-
-std::string Iso(int64_t ms) { return core::FormatTimestamp(core::FromMillis(ms)); }
 
 std::string SessionKind(const std::optional<std::string>& kind) { return kind.value_or("app"); }
 
@@ -62,7 +49,7 @@ Response SessionResponse(const auth::IssuedSession& s, const std::string& kind, 
     json body = {{"status", "logged_in"},
                  {"session_id", s.public_id},
                  {"method", s.method},
-                 {"expires_at", Iso(s.expires_at)}};
+                 {"expires_at", IsoMillis(s.expires_at)}};
     Response r;
     if (kind == "web") {
         body["csrf_token"] = s.csrf_token;
@@ -82,14 +69,15 @@ json SessionViewJson(const auth::SessionView& v) {
             {"kind", v.kind},
             {"method", v.method},
             {"device", v.device},
-            {"created_at", Iso(v.created_at)},
-            {"last_used_at", Iso(v.last_used_at)},
-            {"expires_at", Iso(v.expires_at)},
+            {"created_at", IsoMillis(v.created_at)},
+            {"last_used_at", IsoMillis(v.last_used_at)},
+            {"expires_at", IsoMillis(v.expires_at)},
             {"current", v.current}};
 }
 
 json ResetJson(const auth::ResetStarted& r) {
-    json j = {{"channel", r.channel}, {"destination", r.destination_hint}, {"expires_at", Iso(r.expires_at)}};
+    json j = {
+        {"channel", r.channel}, {"destination", r.destination_hint}, {"expires_at", IsoMillis(r.expires_at)}};
     if (!r.challenge.empty()) j["challenge"] = r.challenge;
     return j;
 }
@@ -134,7 +122,7 @@ void AddAuthRoutes(Router& router, Services& s) {
                                         {"challenge", step->challenge},
                                         {"channel", step->channel},
                                         {"destination", step->destination_hint},
-                                        {"expires_at", Iso(step->expires_at)}});
+                                        {"expires_at", IsoMillis(step->expires_at)}});
         r.headers.emplace_back("Cache-Control", "no-store");
         return r;
     });
@@ -165,7 +153,7 @@ void AddAuthRoutes(Router& router, Services& s) {
         auto started = s.bankid->Start(kind, device);
         if (!started) return Problem(started.error(), ctx.request.request_id);
         Response r = JsonResponse(200, {{"authorization_url", started->authorization_url},
-                                        {"expires_at", Iso(started->expires_at)}});
+                                        {"expires_at", IsoMillis(started->expires_at)}});
         r.headers.emplace_back("Cache-Control", "no-store");
         return r;
     });
@@ -373,8 +361,9 @@ void AddAuthRoutes(Router& router, Services& s) {
             std::string csv = "id,at,actor,action,member_number,detail\r\n";
             auto field = CsvField;
             for (const auto& e : entries)
-                csv += std::to_string(e.id) + "," + Iso(e.at) + "," + field(e.actor) + "," + field(e.action) +
-                       "," + field(e.subject_member_number.value_or("")) + "," + field(e.detail) + "\r\n";
+                csv += std::to_string(e.id) + "," + IsoMillis(e.at) + "," + field(e.actor) + "," +
+                       field(e.action) + "," + field(e.subject_member_number.value_or("")) + "," +
+                       field(e.detail) + "\r\n";
             Response r = Response::Text(200, csv, "text/csv; charset=utf-8");
             r.headers.emplace_back("Content-Disposition", "attachment; filename=\"andel-audit.csv\"");
             // A page holds at most 500 entries; the next page starts after the last id.
@@ -386,7 +375,7 @@ void AddAuthRoutes(Router& router, Services& s) {
         for (const auto& e : entries)
             items.push_back(
                 {{"id", e.id},
-                 {"at", Iso(e.at)},
+                 {"at", IsoMillis(e.at)},
                  {"actor", e.actor},
                  {"action", e.action},
                  {"member_number", e.subject_member_number ? json(*e.subject_member_number) : json(nullptr)},

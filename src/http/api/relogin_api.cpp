@@ -8,8 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Iso(int64_t ms) { return core::FormatTimestamp(core::FromMillis(ms)); }
-
 json CampaignJson(const store::ReloginCampaignRecord& c,
                   const std::vector<store::ReloginWaveProgress>& progress) {
     json waves = json::array();
@@ -21,8 +19,8 @@ json CampaignJson(const store::ReloginCampaignRecord& c,
                                   : json((w.share_to_bp - w.share_from_bp) / 100)},
             {"born_from", w.born_from ? json(*w.born_from) : json(nullptr)},
             {"born_before", w.born_before ? json(*w.born_before) : json(nullptr)},
-            {"starts_at", Iso(w.starts_at)},
-            {"deadline_at", Iso(w.deadline_at)},
+            {"starts_at", IsoMillis(w.starts_at)},
+            {"deadline_at", IsoMillis(w.deadline_at)},
             {"reminder_days", w.reminder_days}};
         for (const auto& p : progress)
             if (p.wave_id == w.id)
@@ -38,7 +36,7 @@ json CampaignJson(const store::ReloginCampaignRecord& c,
             {"market", c.market ? json(*c.market) : json(nullptr)},
             {"required_method", c.required_method},
             {"created_by", c.created_by},
-            {"created_at", Iso(c.created_at)},
+            {"created_at", IsoMillis(c.created_at)},
             {"waves", waves}};
 }
 
@@ -111,20 +109,12 @@ void AddReloginRoutes(Router& router, Services& s) {
 
     // Progress per wave: participants, notified, reminded, done, logged out.
     router.Add("GET", "/api/v1/relogin-campaigns/{campaign_id}", operators, [&s](Context& ctx) {
-        const std::string& text = ctx.Param("campaign_id");
-        int64_t id = 0;
-        for (char c : text) {
-            if (c < '0' || c > '9' || id > 1'000'000'000'000LL) {
-                id = -1;
-                break;
-            }
-            id = id * 10 + (c - '0');
-        }
+        auto id = ParseId(ctx.Param("campaign_id"));
         auto campaign =
-            id > 0 ? s.relogin->Find(id)
-                   : core::Result<store::ReloginCampaignRecord>(core::Error::NotFound("no such campaign"));
+            id ? s.relogin->Find(*id)
+               : core::Result<store::ReloginCampaignRecord>(core::Error::NotFound("no such campaign"));
         if (!campaign) return Problem(campaign.error(), ctx.request.request_id);
-        return JsonResponse(200, CampaignJson(*campaign, s.relogin->Progress(id)));
+        return JsonResponse(200, CampaignJson(*campaign, s.relogin->Progress(*id)));
     });
 
     // Runs the campaigns' step now (`andel serve` runs it every minute): participants, messages, logouts.
