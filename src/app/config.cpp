@@ -750,6 +750,37 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
             ctx.Add("oidc.client_id", "client_id and redirect_uri are required when an issuer is set");
         o->Finish();
     }
+    if (top.Has("partners")) {
+        auto p = top.Table("partners");
+        if (const toml::array* list = p ? p->Array("categories") : nullptr) {
+            config.partner_categories.clear();
+            std::set<std::string> seen;
+            for (size_t i = 0; i < list->size(); ++i) {
+                const std::string path = "partners.categories[" + std::to_string(i) + "]";
+                const auto* t = (*list)[i].as_table();
+                if (t == nullptr) {
+                    ctx.Add(path, "must be a table { code, da, nb, sv, en }");
+                    continue;
+                }
+                TableReader r(ctx, path, *t);
+                PartnerCategory category;
+                if (auto v = r.String("code")) {
+                    category.code = *v;
+                    if (!IsSnakeCase(*v) || v->size() > 40)
+                        ctx.Add(path + ".code",
+                                "must be snake_case, at most 40 characters (got " + Quoted(*v) + ")");
+                    else if (!seen.insert(*v).second)
+                        ctx.Add(path + ".code", "duplicate " + Quoted(*v));
+                }
+                for (const char* language : {"da", "nb", "sv", "en"})
+                    if (auto v = r.String(language)) category.labels[language] = *v;
+                r.Finish();
+                config.partner_categories.push_back(std::move(category));
+            }
+            if (list->empty()) ctx.Add("partners.categories", "must name at least one category");
+        }
+        if (p) p->Finish();
+    }
     if (auto l = top.Table("log")) {
         if (auto v = l->String("level")) {
             config.log_level = *v;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/auth/auth_service.hpp"
+#include "app/partners/partner_service.hpp"
 #include "core/market.hpp"
 #include "core/result.hpp"
 
@@ -55,6 +56,8 @@ struct Config {
     auth::AuthSettings auth;
     NotifyConfig notify;
     OidcConfig oidc;
+    // [partners]: the categories members browse partners by (R_PART_2); optional, these by default.
+    std::vector<PartnerCategory> partner_categories = DefaultPartnerCategories();
     std::string log_level;                             // trace, debug, info, warn, error, critical, off
     std::string log_format;                            // json, text
     std::map<std::string, core::MarketRules> markets;  // by code, e.g. "se"

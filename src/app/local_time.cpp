@@ -20,3 +20,15 @@ int64_t LocalMonthStartMillis(const std::string& time_zone, int yyyymm) {
 }
 
 }  // namespace andel::app
+
+namespace andel::app {
+
+core::Date LocalDate(const std::string& time_zone, core::Timestamp t) {
+    auto local = date::locate_zone(time_zone)->to_local(t);
+    date::year_month_day ymd{date::floor<date::days>(local)};
+    return core::Date{std::chrono::year{static_cast<int>(ymd.year())},
+                      std::chrono::month{static_cast<unsigned>(ymd.month())},
+                      std::chrono::day{static_cast<unsigned>(ymd.day())}};
+}
+
+}  // namespace andel::app

@@ -14,3 +14,10 @@ int LocalMonth(const std::string& time_zone, core::Timestamp t);
 int64_t LocalMonthStartMillis(const std::string& time_zone, int yyyymm);
 
 }  // namespace andel::app
+
+namespace andel::app {
+
+// The calendar date of an instant in a market's time zone: a partner sale's day (R_PART_1).
+core::Date LocalDate(const std::string& time_zone, core::Timestamp t);
+
+}  // namespace andel::app

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -28,6 +29,8 @@
 #include "app/ledger/expiry_job.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/partners/partner_csv.hpp"
+#include "app/partners/partner_service.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
 #include "http/server.hpp"
@@ -39,6 +42,7 @@
 #include "store/ledger/ledger_repository.hpp"
 #include "store/membership/membership_repository.hpp"
 #include "store/migrator.hpp"
+#include "store/partners/partner_repository.hpp"
 
 namespace {
 
@@ -204,6 +208,15 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     }
     services.relogin = &relogin;
     services.marketing = &marketing;
+    app::PartnerService partners(db, clock, cfg.markets, cfg.partner_categories);
+    services.partners = &partners;
+    // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.
+    PeriodicTask release_loop("partner-release", std::chrono::hours(1), [&partners] {
+        auto report = partners.ReleaseDue();
+        if (report && report->sales > 0)
+            spdlog::info(R"({{"msg":"partner release","sales":{},"released":{}}})", report->sales,
+                         report->released);
+    });
     http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
     if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);
@@ -282,10 +295,11 @@ int main(int argc, char** argv) {
     keys->require_subcommand(1);
     auto* keys_create = keys->add_subcommand("create", "Create a key; prints the token once");
     AddCommon(keys_create, common);
-    std::string key_role, key_name, key_store;
-    keys_create->add_option("--role", key_role, "backoffice or till")->required();
+    std::string key_role, key_name, key_store, key_partner;
+    keys_create->add_option("--role", key_role, "backoffice, till or partner")->required();
     keys_create->add_option("--name", key_name, "what the key is for")->required();
     keys_create->add_option("--store", key_store, "store code (till keys)");
+    keys_create->add_option("--partner", key_partner, "partner code (partner keys)");
     auto* keys_list = keys->add_subcommand("list", "List keys (never their secrets)");
     AddCommon(keys_list, common);
     auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key");
@@ -326,6 +340,66 @@ int main(int argc, char** argv) {
     relogin_cmd->require_subcommand(1);
     auto* relogin_status = relogin_cmd->add_subcommand("status", "Progress of every campaign, per wave");
     AddCommon(relogin_status, common);
+
+    // The partner programme (R_PART_*): partners and agreements, files of sales, reports.
+    auto* partners_cmd = cli.add_subcommand("partners", "Partners and their agreements (R_PART_1)");
+    partners_cmd->require_subcommand(1);
+    auto* partners_list = partners_cmd->add_subcommand("list", "Every partner with its agreements");
+    AddCommon(partners_list, common);
+    std::string partner_market;
+    partners_list->add_option("--market", partner_market, "only this market (dk, no, se)");
+    auto* partners_add = partners_cmd->add_subcommand("add", "Add a partner");
+    AddCommon(partners_add, common);
+    app::PartnerInput partner_in;
+    std::string how_to_buy = "online";
+    partners_add->add_option("--code", partner_in.code, "e.g. dk-synoptik")->required();
+    partners_add->add_option("--market", partner_in.market, "dk, no or se")->required();
+    partners_add->add_option("--name", partner_in.name, "the name members see")->required();
+    partners_add->add_option("--category", partner_in.category, "one of [partners] categories")->required();
+    partners_add->add_option("--description", partner_in.description, "what members read");
+    partners_add->add_option("--how", how_to_buy, "online, in_shop or both")
+        ->check(CLI::IsMember({"online", "in_shop", "both"}));
+    partners_add->add_option("--from", partner_in.active_from, "first active day, YYYY-MM-DD")->required();
+    partners_add->add_option("--holding-days", partner_in.holding_days,
+                             "bonus pending this many days (0-730)");
+    auto* partners_agreement =
+        partners_cmd->add_subcommand("agreement", "A bonus rate for a category from a date (R_PART_1)");
+    AddCommon(partners_agreement, common);
+    std::string agreement_partner;
+    core::PartnerAgreement agreement_in;
+    partners_agreement->add_option("--partner", agreement_partner, "partner code")->required();
+    partners_agreement->add_option("--category", agreement_in.category, "the partner's product category")
+        ->required();
+    partners_agreement->add_option("--label", agreement_in.label, "what members read")->required();
+    partners_agreement->add_option("--rate-bp", agreement_in.rate_bp, "basis points: 5 % = 500")->required();
+    partners_agreement->add_option("--from", agreement_in.valid_from, "first day, YYYY-MM-DD")->required();
+
+    auto* import_cmd = cli.add_subcommand("import", "Import files");
+    import_cmd->require_subcommand(1);
+    auto* import_sales = import_cmd->add_subcommand(
+        "partner-sales", "Book a partner's CSV file of sales; writes a result line per row (R_PART_3)");
+    AddCommon(import_sales, common);
+    std::string import_file, import_partner, import_out;
+    import_sales->add_option("file", import_file, "the CSV file (docs/integrating-partners.md)")->required();
+    import_sales->add_option("--partner", import_partner, "partner code")->required();
+    import_sales->add_option("--out", import_out, "result file (default: FILE.result.csv)");
+
+    auto* reports_cmd = cli.add_subcommand("reports", "Reports");
+    reports_cmd->require_subcommand(1);
+    auto* report_partners = reports_cmd->add_subcommand(
+        "partners", "Partner bonus per partner, category or home store, and what partners owe (R_PART_4)");
+    AddCommon(report_partners, common);
+    std::string report_from, report_to, report_group = "partner", report_format = "csv";
+    report_partners->add_option("--from", report_from, "first day, YYYY-MM-DD")->required();
+    report_partners->add_option("--to", report_to, "last day, YYYY-MM-DD")->required();
+    report_partners->add_option("--group-by", report_group, "partner, category or home_store");
+    report_partners->add_option("--market", partner_market, "only this market");
+    report_partners->add_option("--format", report_format, "csv or json")
+        ->check(CLI::IsMember({"csv", "json"}));
+
+    auto* job_release = jobs_run->add_subcommand(
+        "partner-release", "Make held-back partner bonus available on its day (R_PART_3); safe to run again");
+    AddCommon(job_release, common);
 
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
@@ -450,7 +524,8 @@ int main(int argc, char** argv) {
         if (keys_create->parsed()) {
             app::ApiKeyService svc(*db, clock);
             auto k =
-                svc.Issue(key_role, key_name, key_store.empty() ? std::nullopt : std::optional(key_store));
+                svc.Issue(key_role, key_name, key_store.empty() ? std::nullopt : std::optional(key_store),
+                          key_partner.empty() ? std::nullopt : std::optional(key_partner));
             if (!k) {
                 std::cerr << "andel: " << k.error().detail << "\n";
                 return 1;
@@ -473,6 +548,112 @@ int main(int argc, char** argv) {
             }
             std::cout << "key " << revoke_id << " revoked\n";
             return 0;
+        }
+        if (partners_list->parsed() || partners_add->parsed() || partners_agreement->parsed() ||
+            import_sales->parsed() || report_partners->parsed() || job_release->parsed()) {
+            app::PartnerService partners(*db, clock, cfg.markets, cfg.partner_categories);
+            auto fail = [](const core::Error& e) {
+                std::cerr << "andel: " << e.detail << (e.rule.empty() ? "" : " (" + e.rule + ")")
+                          << (e.field.empty() ? "" : " [" + e.field + "]") << "\n";
+                return 1;
+            };
+            if (partners_add->parsed()) {
+                partner_in.sells_online = how_to_buy != "in_shop";
+                partner_in.sells_in_shop = how_to_buy != "online";
+                auto p = partners.Create(partner_in, "cli");
+                if (!p) return fail(p.error());
+                std::cout << "partner " << p->code << " added\n";
+                return 0;
+            }
+            if (partners_agreement->parsed()) {
+                auto a = partners.AddAgreement(agreement_partner, agreement_in, "cli");
+                if (!a) return fail(a.error());
+                std::cout << "agreement " << a->id << ": " << a->category << " at " << a->rate_bp
+                          << " bp from " << a->valid_from << "\n";
+                return 0;
+            }
+            if (partners_list->parsed()) {
+                for (const auto& v : partners.List(partner_market, false)) {
+                    const auto& p = v.partner;
+                    std::cout << p.code << "  " << p.market << "  " << p.category << "  " << p.name
+                              << "  (from " << p.active_from << (p.active_to ? " to " + *p.active_to : "")
+                              << ", holding " << p.holding_days << " days)\n";
+                    for (const auto& a : v.agreements)
+                        std::cout << "    #" << a.id << " " << a.category << " " << a.rate_bp << " bp from "
+                                  << a.valid_from << (a.valid_to ? " to " + *a.valid_to : "") << "  "
+                                  << a.label << "\n";
+                }
+                return 0;
+            }
+            if (job_release->parsed()) {
+                auto r = partners.ReleaseDue();
+                if (!r) return fail(r.error());
+                std::cout << "partner release: " << r->released << " of " << r->sales
+                          << " due sales made available\n";
+                return 0;
+            }
+            if (report_partners->parsed()) {
+                auto r = partners.Report(report_from, report_to, report_group, partner_market);
+                if (!r) return fail(r.error());
+                if (report_format == "csv") {
+                    std::cout << app::ReportCsv(*r);
+                } else {
+                    for (const auto& x : r->rows)
+                        std::cout << x.key << "\t" << x.name << "\t" << x.sales << " sales\t" << x.bonus_minor
+                                  << " bonus\t" << x.reversed_minor << " reversed\n";
+                }
+                return 0;
+            }
+            // andel import partner-sales FILE: streamed, a result line per row, a progress bar on a terminal.
+            std::ifstream file(import_file, std::ios::binary);
+            if (!file) {
+                std::cerr << "andel: cannot read " << import_file << "\n";
+                return 1;
+            }
+            std::error_code size_error;
+            const auto size = static_cast<int64_t>(std::filesystem::file_size(import_file, size_error));
+            std::string out_path = import_out.empty() ? import_file + ".result.csv" : import_out;
+            std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+            if (!out) {
+                std::cerr << "andel: cannot write " << out_path << "\n";
+                return 1;
+            }
+            out << app::kImportResultHeader;
+            std::optional<int64_t> partner_id;
+            {
+                auto c = db->Read();
+                if (auto p = store::PartnerRepository(*c).FindPartnerByCode(import_partner))
+                    partner_id = p->id;
+            }
+            if (!partner_id) {
+                std::cerr << "andel: no partner with code " << import_partner << "\n";
+                return 1;
+            }
+            const bool tty = isatty(STDERR_FILENO);
+            auto started = std::chrono::steady_clock::now();
+            auto report = partners.ImportSales(
+                *partner_id, file,
+                [&out](const app::PartnerImportRow& row) { out << app::ImportResultLine(row); },
+                [&](int64_t bytes) {
+                    if (!tty || size <= 0) return;
+                    int percent = static_cast<int>(bytes * 100 / size);
+                    std::string bar(static_cast<size_t>(percent / 2), '#');
+                    std::fprintf(stderr, "\r  [%-50s] %3d%%  %lld MB", bar.c_str(), percent,
+                                 static_cast<long long>(bytes >> 20));
+                },
+                "cli");
+            if (tty) std::fprintf(stderr, "\n");
+            if (!report) return fail(report.error());
+            double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            std::printf(
+                "%lld rows, %lld sales: %lld accepted, %lld booked before, %lld rows rejected; %lld "
+                "(minor units) of bonus booked in %.1f s; results in %s\n",
+                static_cast<long long>(report->rows), static_cast<long long>(report->sales),
+                static_cast<long long>(report->accepted), static_cast<long long>(report->replayed),
+                static_cast<long long>(report->rejected), static_cast<long long>(report->bonus_minor),
+                seconds, out_path.c_str());
+            return report->rejected > 0 ? 3 : 0;
         }
         if (job_dividend->parsed()) {
             app::DividendJob job(*db, clock, cfg.markets);

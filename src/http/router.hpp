@@ -21,7 +21,8 @@ struct Principal {
     std::string role;                 // "" = anonymous
     std::string key_id;               // for the access log and event actor: key id, or "session:<public id>"
     std::optional<int64_t> store_id;  // a till's store
-    std::vector<std::string> roles;   // a person's further roles
+    std::optional<int64_t> partner_id;  // a partner's key
+    std::vector<std::string> roles;     // a person's further roles
     std::optional<int64_t> account_id, member_id, organisation_id;
     std::optional<std::string> member_number;
     std::string session_public_id;

@@ -35,7 +35,8 @@ class HostileInput : public ::testing::TestWithParam<std::string> {
     }
 
     static std::string Fill(std::string pattern, const std::string& value_for_numbers) {
-        for (const char* p : {"{member_number}", "{participant}"}) {
+        for (const char* p :
+             {"{member_number}", "{participant}", "{partner_code}", "{agreement_id}", "{sale_id}"}) {
             auto i = pattern.find(p);
             if (i != std::string::npos) pattern.replace(i, std::string(p).size(), value_for_numbers);
         }
@@ -67,11 +68,12 @@ TEST_P(HostileInput, NoRouteAnswers500ToBadInput) {
         for (const auto& number : numbers) {
             std::string path = Fill(route.pattern, number);
             for (const auto& body : bodies) {
-                // As a role the route admits, so the body is read (tills post receipts; the rest is back
-                // office).
+                // As a role the route admits, so the body is read (tills post receipts, partners their
+                // sales; the rest is back office).
                 auto r =
                     Send(route.method, path, body,
                          route.roles.contains("backoffice") || route.roles.empty() ? app::kDemoBackOfficeToken
+                         : route.roles.contains("partner")                         ? app::kDemoPartnerToken
                                                                                    : app::kDemoTillToken);
                 EXPECT_LT(r.status, 500)
                     << route.method << " " << path << " body " << body.substr(0, 40) << " -> " << r.body;

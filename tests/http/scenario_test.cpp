@@ -5,10 +5,11 @@
 // A file is a list of steps, each:
 //   ### what the step shows (rule IDs here)
 //   METHOD /path/with/{{captured}}/values
-//   auth: backoffice | till | till-no | till-se | none   (optional; default backoffice; tills of
-//         dk-odense-1, no-bergen-1, se-umea-1), or "bearer {{token}}" for a captured session token
+//   auth: backoffice | till | till-no | till-se | partner | partner-travel | none   (optional; default
+//         backoffice; tills of dk-odense-1, no-bergen-1, se-umea-1; partners dk-synoptik and dk-tui), or
+//         "bearer {{token}}" for a captured session token
 //   content-type: application/x-ndjson      (optional; default application/json; an NDJSON answer is
-//         compared as an array of its lines)
+//         compared as an array of its lines, a text/csv answer as an array of its lines as strings)
 //   clock: 2026-12-01T12:00:00Z             (optional; sets the server's clock from this step on; it starts
 //         at 2026-11-23T08:00:00Z)
 //   header: Idempotency-Key: abc-{{x}}      (optional, any number; an extra request header)
@@ -238,6 +239,8 @@ TEST_P(Scenario, Replays) {
                             : step.auth == "till"              ? app::kDemoTillToken
                             : step.auth == "till-no"           ? app::kDemoTillTokenNo
                             : step.auth == "till-se"           ? app::kDemoTillTokenSe
+                            : step.auth == "partner"           ? app::kDemoPartnerToken
+                            : step.auth == "partner-travel"    ? app::kDemoTravelPartnerToken
                             : step.auth.starts_with("bearer ") ? Substitute(step.auth.substr(7), vars)
                                                                : "";
         if (!step.clock.empty()) {
@@ -258,6 +261,11 @@ TEST_P(Scenario, Replays) {
             actual = json::array();
             std::istringstream lines(r.body);
             for (std::string l; std::getline(lines, l);) actual.push_back(json::parse(l, nullptr, false));
+        }
+        if (r.content_type.starts_with("text/csv")) {  // compared as an array of its lines, as strings
+            actual = json::array();
+            std::istringstream lines(r.body);
+            for (std::string l; std::getline(lines, l);) actual.push_back(Trim(l));
         }
         if (!Trim(step.expected).empty()) {
             json expected = json::parse(Substitute(step.expected, vars), nullptr, false);

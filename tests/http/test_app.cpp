@@ -33,6 +33,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->relogin = relogin.get();
     marketing = std::make_unique<app::MarketingChoicesService>(*db, clock);
     services->marketing = marketing.get();
+    partners = std::make_unique<app::PartnerService>(*db, clock, config.markets, config.partner_categories);
+    services->partners = partners.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
 }

@@ -31,6 +31,7 @@ struct TestApp {
     std::unique_ptr<app::auth::AuthService> auth;
     std::unique_ptr<app::auth::ReloginService> relogin;
     std::unique_ptr<app::MarketingChoicesService> marketing;
+    std::unique_ptr<app::PartnerService> partners;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

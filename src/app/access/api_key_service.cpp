@@ -2,13 +2,19 @@
 
 #include "app/crypto.hpp"
 #include "store/membership/membership_repository.hpp"
+#include "store/partners/partner_repository.hpp"
 
 namespace andel::app {
 
 core::Result<IssuedKey> ApiKeyService::Issue(const std::string& role, const std::string& name,
-                                             const std::optional<std::string>& store_code) {
-    if (role != kRoleBackOffice && role != kRoleTill)
-        return core::Error::Invalid("role must be backoffice or till", "role");
+                                             const std::optional<std::string>& store_code,
+                                             const std::optional<std::string>& partner_code) {
+    if (role != kRoleBackOffice && role != kRoleTill && role != kRolePartner)
+        return core::Error::Invalid("role must be backoffice, till or partner", "role");
+    if (role == kRolePartner && !partner_code)
+        return core::Error::Invalid("a partner key needs a partner", "partner");
+    if (role != kRolePartner && partner_code)
+        return core::Error::Invalid("only a partner key names a partner", "partner");
     if (name.empty() || name.size() > 100)
         return core::Error::Malformed("name is 1 to 100 characters", "name");
     if (role == kRoleTill && !store_code) return core::Error::Invalid("a till key needs a store", "store");
@@ -18,6 +24,11 @@ core::Result<IssuedKey> ApiKeyService::Issue(const std::string& role, const std:
         auto s = store::MembershipRepository(tx.conn()).FindStoreByCode(*store_code);
         if (!s) return core::Error::Invalid("no store with code " + *store_code, "store");
         r.store_id = s->id;
+    }
+    if (partner_code) {
+        auto p = store::PartnerRepository(tx.conn()).FindPartnerByCode(*partner_code);
+        if (!p) return core::Error::Invalid("no partner with code " + *partner_code, "partner");
+        r.partner_id = p->id;
     }
     std::string secret = RandomHex(32);
     r.key_id = RandomHex(8);

@@ -15,6 +15,7 @@ namespace andel::app {
 // Roles a machine key may carry. People's roles arrive with the identity issue.
 inline constexpr const char* kRoleBackOffice = "backoffice";
 inline constexpr const char* kRoleTill = "till";
+inline constexpr const char* kRolePartner = "partner";  // a partner's systems: member check, sales (R_PART_3)
 
 struct IssuedKey {
     std::string key_id;
@@ -30,8 +31,10 @@ struct IssuedKey {
 class ApiKeyService {
   public:
     ApiKeyService(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+    // A till key names its store, a partner key its partner (by code).
     core::Result<IssuedKey> Issue(const std::string& role, const std::string& name,
-                                  const std::optional<std::string>& store_code);
+                                  const std::optional<std::string>& store_code,
+                                  const std::optional<std::string>& partner_code = std::nullopt);
     // The key for a presented token, or nullopt when unknown, revoked or wrong.
     std::optional<store::ApiKeyRecord> Verify(const std::string& token);
     bool Revoke(const std::string& key_id);

@@ -1,10 +1,12 @@
 #include "app/crypto.hpp"
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/partners/partner_service.hpp"
 #include "store/access/account_repository.hpp"
 #include "store/access/api_key_repository.hpp"
 #include "store/ledger/points_shop_repository.hpp"
 #include "store/membership/membership_repository.hpp"
+#include "store/partners/partner_repository.hpp"
 
 namespace andel::app {
 namespace {
@@ -19,6 +21,98 @@ void DemoKey(store::Connection& c, const std::string& token, const std::string& 
     k.name = name;
     k.created_at = now;
     store::ApiKeyRepository(c).Insert(k);
+}
+
+// The partners of the seed (dk-partner-programme: OK, Topdanmark, TUI 5 %, Synoptik 5 % on glasses and 1 %
+// on subscriptions, Flügger) and one each in NO and SE, with agreements from 2026-01-01.
+void SeedDemoPartners(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                      const core::Clock& clock) {
+    PartnerService partners(db, clock, markets, DefaultPartnerCategories());
+    struct Demo {
+        const char *code, *market, *name, *category, *description;
+        bool online, shop;
+        int holding_days;
+        std::vector<core::PartnerAgreement> rates;
+    };
+    const Demo demo[] = {
+        {"dk-ok",
+         "dk",
+         "OK",
+         "car_transport",
+         "Benzin, diesel og el-opladning på OK's tankstationer.",
+         false,
+         true,
+         0,
+         {{0, "fuel", "Brændstof", 100, "2026-01-01", {}}}},
+        {"dk-topdanmark",
+         "dk",
+         "Topdanmark",
+         "home",
+         "Forsikring af hus, bil og indbo.",
+         true,
+         false,
+         0,
+         {{0, "insurance", "Forsikringer", 300, "2026-01-01", {}}}},
+        {"dk-tui",
+         "dk",
+         "TUI",
+         "holiday_hotel",
+         "Pakkerejser og hoteller. Bonus udbetales efter rejsen.",
+         true,
+         true,
+         30,
+         {{0, "travel", "Rejser", 500, "2026-01-01", {}}}},
+        {"dk-synoptik",
+         "dk",
+         "Synoptik",
+         "home",
+         "Briller, solbriller og kontaktlinser.",
+         true,
+         true,
+         0,
+         {{0, "glasses", "Briller og solbriller", 500, "2026-01-01", {}},
+          {0, "subscriptions", "Linseabonnementer", 100, "2026-01-01", {}}}},
+        {"dk-flugger",
+         "dk",
+         "Flügger",
+         "home",
+         "Maling og tapet.",
+         false,
+         true,
+         0,
+         {{0, "paint", "Maling", 500, "2026-01-01", {}}}},
+        {"no-fjordline",
+         "no",
+         "Fjord Line",
+         "holiday_hotel",
+         "Ferjereiser mellom Norge og Danmark.",
+         true,
+         false,
+         0,
+         {{0, "travel", "Reiser", 300, "2026-01-01", {}}}},
+        {"se-liseberg",
+         "se",
+         "Liseberg",
+         "experiences",
+         "Nöjespark i Göteborg.",
+         true,
+         true,
+         0,
+         {{0, "tickets", "Entré och åkband", 500, "2026-01-01", {}}}},
+    };
+    for (const auto& d : demo) {
+        if (!markets.contains(d.market)) continue;
+        PartnerInput in{d.code,       d.market, d.name, d.category,   d.description, std::nullopt,
+                        std::nullopt, d.online, d.shop, "2026-01-01", std::nullopt,  d.holding_days};
+        auto p = partners.Create(in, "demo");
+        if (!p) throw std::runtime_error(std::string("demo partner ") + d.code + ": " + p.error().detail);
+        for (const auto& a : d.rates) {
+            auto added = partners.AddAgreement(d.code, a, "demo");
+            if (!added)
+                throw std::runtime_error(std::string("demo agreement ") + d.code + ": " +
+                                         added.error().detail);
+        }
+    }
 }
 
 }  // namespace
@@ -72,6 +166,7 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
     options.seed = 20261123;
     GenerateMembers(db, markets, national_id_key, clock, options);
 
+    SeedDemoPartners(db, markets, clock);
     store::Transaction tx(db);
     DemoKey(tx.conn(), kDemoBackOfficeToken, "backoffice", std::nullopt, "demo back office", now);
     const std::pair<const char*, const char*> tills[] = {
@@ -80,6 +175,15 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
         auto till_store = store::MembershipRepository(tx.conn()).FindStoreByCode(code);
         if (till_store)
             DemoKey(tx.conn(), token, "till", till_store->id, std::string("demo till, ") + code, now);
+    }
+    const std::pair<const char*, const char*> partner_keys[] = {{kDemoPartnerToken, "dk-synoptik"},
+                                                                {kDemoTravelPartnerToken, "dk-tui"}};
+    for (const auto& [token, code] : partner_keys) {
+        if (auto p = store::PartnerRepository(tx.conn()).FindPartnerByCode(code)) {
+            DemoKey(tx.conn(), token, "partner", std::nullopt, std::string("demo partner, ") + code, now);
+            tx.conn().Execute("UPDATE api_keys SET partner_id = $1 WHERE key_id = $2",
+                              {store::Int(p->id), store::Text(std::string(token).substr(6, 16))});
+        }
     }
     if (auto se = markets.find("se"); se != markets.end()) {
         // The points shop (R_BON_5): the bonus voucher of the market's configuration and a partner reward.

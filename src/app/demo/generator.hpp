@@ -27,6 +27,11 @@ inline constexpr const char* kDemoTillTokenNo =  // a till of no-bergen-1
 inline constexpr const char* kDemoTillTokenSe =  // a till of se-umea-1
     "andel_de00000000000004_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111sver";
 
+inline constexpr const char* kDemoPartnerToken =  // the partner dk-synoptik (R_PART_1)
+    "andel_de00000000000005_9a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m0";
+inline constexpr const char* kDemoTravelPartnerToken =  // dk-tui: bonus pending until the journey
+    "andel_de00000000000006_9a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27t0u1";
+
 struct GenerateOptions {
     int64_t members = 1000;
     uint64_t seed = 42;

@@ -4,6 +4,7 @@
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/membership/membership_repository.hpp"
+#include "store/partners/partner_repository.hpp"
 
 namespace andel::app {
 namespace {
@@ -60,6 +61,22 @@ Result<RewardsSummary> RewardsService::Summary(const std::string& member_number)
     int64_t h = *s.household_id;
     auto account = ledger.FindAccount(RewardAccount(rules, h));
     s.balance = account ? account->balance : 0;
+    const bool points = rules.reward == core::RewardKind::kPoints;
+    if (auto pending =
+            ledger.FindAccount({points ? kind::kHouseholdPointsPending : kind::kHouseholdBonusPending,
+                                "household", h, points ? "points" : rules.currency}))
+        s.pending = pending->balance;
+    if (s.pending > 0) {
+        store::PartnerRepository partners(*c);
+        for (const auto& sale : partners.PendingOfHousehold(h)) {
+            int64_t taken = 0;
+            for (const auto& r : partners.Reversals(sale.id)) taken += r.reward + r.written_off;
+            if (sale.reward - taken <= 0) continue;
+            auto p = partners.FindPartner(sale.partner_id);
+            s.pending_items.push_back(
+                {p->code, p->name, sale.sale_key, sale.sale_date, *sale.release_on, sale.reward - taken});
+        }
+    }
     if (rules.reward == core::RewardKind::kPoints) {
         std::vector<core::LotBalance> lots;
         if (account)
@@ -88,6 +105,17 @@ Result<HistoryPage> RewardsService::History(const std::string& member_number, in
     if (!account) return page;
     page.items = ledger.History(account->id, limit, before);
     if (static_cast<int>(page.items.size()) == limit) page.next_before = page.items.back().entry_id;
+    store::PartnerRepository partners(*c);
+    for (const auto& item : page.items) {
+        if (!item.source_kind.starts_with("partner_")) continue;
+        std::optional<store::PartnerSaleRecord> sale = partners.FindSaleByEntry(item.entry_id);
+        if (!sale)
+            if (auto r = partners.FindReversalByEntry(item.entry_id))
+                sale = partners.FindSaleById(r->sale_id);
+        if (!sale) continue;
+        auto p = partners.FindPartner(sale->partner_id);
+        page.partners[item.entry_id] = {p->code, p->name, sale->sale_key, sale->sale_date};
+    }
     return page;
 }
 

@@ -16,6 +16,12 @@ namespace andel::app {
 
 // What a member sees of their household's rewards (R_BON_8): balance, what expires soon (R_BON_4), the
 // ladder this month (R_BON_3), dividend accrued (R_BON_7), savings (R_MEM_2).
+// Partner bonus held back until its day (R_PART_3: e.g. a journey's date).
+struct PendingPartnerBonus {
+    std::string partner_code, partner_name, sale_id, sale_date, release_on;
+    int64_t amount = 0;  // in the summary's unit
+};
+
 struct RewardsSummary {
     std::string member_number, market, unit;  // unit: "points" or the currency
     std::optional<int64_t> household_id;
@@ -25,12 +31,20 @@ struct RewardsSummary {
     int current_month = 0;
     std::vector<core::ExpiringPoints> expiring;
     std::optional<core::LadderProgress> ladder;
+    int64_t pending = 0;  // partner bonus not yet available
+    std::vector<PendingPartnerBonus> pending_items;
+};
+
+// Which partner sale a history entry comes from (R_PART_3: members see the partner and the sale date).
+struct HistoryPartner {
+    std::string code, name, sale_id, sale_date;
 };
 
 struct HistoryPage {
     std::string unit;
-    std::vector<store::PostingRecord> items;  // newest first
-    std::optional<int64_t> next_before;       // pass as `before` for the next page
+    std::vector<store::PostingRecord> items;     // newest first
+    std::optional<int64_t> next_before;          // pass as `before` for the next page
+    std::map<int64_t, HistoryPartner> partners;  // by entry id, for the partner entries among the items
 };
 
 struct ReceiptPage {

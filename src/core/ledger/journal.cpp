@@ -6,7 +6,8 @@ namespace andel::core {
 
 bool IsMemberValueAccount(const std::string& kind) {
     return kind == account_kind::kHouseholdPoints || kind == account_kind::kHouseholdBonus ||
-           kind == account_kind::kSavings || kind == account_kind::kDividendAccrual;
+           kind == account_kind::kSavings || kind == account_kind::kDividendAccrual ||
+           kind == account_kind::kHouseholdBonusPending || kind == account_kind::kHouseholdPointsPending;
 }
 
 Result<void> CheckBalanced(const JournalEntry& entry) {

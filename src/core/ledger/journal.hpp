@@ -21,10 +21,19 @@ inline constexpr const char* kStoreFunding = "store_funding";
 inline constexpr const char* kDividendPayable = "dividend_payable";
 inline constexpr const char* kRedemption = "redemption";  // value members spent, owed to the store
 inline constexpr const char* kExpiry = "expiry";
-inline constexpr const char* kShareCapital = "share_capital";  // a cooperative's paid-in shares (R_MEM_4)
-inline constexpr const char* kMemberPayments =
-    "member_payments";  // money members paid in from outside           // points that expired (R_BON_4)
+inline constexpr const char* kShareCapital = "share_capital";      // a cooperative's paid-in shares (R_MEM_4)
+inline constexpr const char* kMemberPayments = "member_payments";  // money members paid in from outside
 inline constexpr const char* kPointsShop = "points_shop";  // points spent in the points shop (R_BON_5)
+// Partner bonus (R_PART_3): a household's bonus or points still held back by the partner's holding period,
+// what each partner owes the operator for the bonus its sales earned (negative: owed), the points a partner
+// funded in a points market with the money that stands for them, and what a reversal could not take back
+// because the household had spent it (the operator's loss).
+inline constexpr const char* kHouseholdBonusPending = "household_bonus_pending";
+inline constexpr const char* kHouseholdPointsPending = "household_points_pending";
+inline constexpr const char* kPartnerReceivable = "partner_receivable";
+inline constexpr const char* kPartnerPoints = "partner_points";
+inline constexpr const char* kPartnerPointsFunded = "partner_points_funded";
+inline constexpr const char* kPartnerWriteOff = "partner_write_off";
 }  // namespace account_kind
 
 // Whose value an account holds: a member's must never go below zero.

@@ -10,6 +10,7 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/partners/partner_service.hpp"
 #include "app/privacy/marketing.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
@@ -33,6 +34,7 @@ struct Services {
     app::auth::BankIdLogin* bankid = nullptr;  // null when no OpenID issuer is configured
     app::auth::ReloginService* relogin = nullptr;
     app::MarketingChoicesService* marketing = nullptr;
+    app::PartnerService* partners = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -49,6 +51,7 @@ void AddPointsShopRoutes(Router& router, Services& s);
 void AddAuthRoutes(Router& router, Services& s);
 void AddReloginRoutes(Router& router, Services& s);
 void AddPrivacyRoutes(Router& router, Services& s);
+void AddPartnerRoutes(Router& router, Services& s);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

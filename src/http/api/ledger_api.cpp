@@ -81,6 +81,59 @@ json OutcomeJson(const app::ReceiptOutcome& o) {
     return j;
 }
 
+json SummaryJson(const app::RewardsSummary& r) {
+    json expiring = json::array();
+    for (const auto& e : r.expiring) expiring.push_back({{"month", e.month}, {"points", e.points}});
+    json pending = json::array();
+    for (const auto& p : r.pending_items)
+        pending.push_back({{"partner", {{"code", p.partner_code}, {"name", p.partner_name}}},
+                           {"sale_id", p.sale_id},
+                           {"sale_date", p.sale_date},
+                           {"available_on", p.release_on},
+                           {"amount", p.amount}});
+    json j = {{"member_number", r.member_number},
+              {"market", r.market},
+              {"household_id", r.household_id ? json(*r.household_id) : json(nullptr)},
+              {"balance", {{"amount", r.balance}, {"unit", r.unit}}},
+              {"pending", {{"amount", r.pending}, {"unit", r.unit}, {"items", pending}}},
+              {"savings_minor", r.savings_minor},
+              {"dividend_accrued_minor", r.dividend_accrued_minor},
+              {"current_month", r.current_month},
+              {"expiring_soon", expiring},
+              {"ladder", nullptr}};
+    if (r.ladder) {
+        const auto& l = *r.ladder;
+        auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+        j["ladder"] = {{"month_spend_minor", l.month_spend_minor},
+                       {"points_this_month", l.points_this_month},
+                       {"points_per_unit", l.current_points_per_unit},
+                       {"next_band_from_minor", opt(l.next_band_from_minor)},
+                       {"next_points_per_unit", opt(l.next_points_per_unit)},
+                       {"spend_to_next_band_minor", opt(l.spend_to_next_band_minor)},
+                       {"capped", l.capped}};
+    }
+    return j;
+}
+
+json HistoryJson(const app::HistoryPage& r) {
+    json items = json::array();
+    for (const auto& p : r.items) {
+        json item = {{"entry_id", p.entry_id},
+                     {"kind", p.source_kind},
+                     {"description", p.description},
+                     {"occurred_at", core::FormatTimestamp(core::FromMillis(p.occurred_at))},
+                     {"amount", p.amount},
+                     {"unit", r.unit}};
+        if (auto it = r.partners.find(p.entry_id); it != r.partners.end())
+            item["partner"] = {{"code", it->second.code},
+                               {"name", it->second.name},
+                               {"sale_id", it->second.sale_id},
+                               {"sale_date", it->second.sale_date}};
+        items.push_back(std::move(item));
+    }
+    return {{"items", items}, {"next_before", r.next_before ? json(*r.next_before) : json(nullptr)}};
+}
+
 }  // namespace
 
 void AddLedgerRoutes(Router& router, Services& s) {
@@ -173,54 +226,29 @@ void AddLedgerRoutes(Router& router, Services& s) {
         return std::nullopt;
     };
 
-    // What a member sees of the household's rewards (R_BON_8, R_BON_3, R_BON_4, R_BON_7).
-    router.Add("GET", "/api/v1/members/{member_number}/rewards", {app::kRoleBackOffice}, [&s](Context& ctx) {
-        auto r = s.rewards.Summary(ctx.Param("member_number"));
+    // What a member sees of the household's rewards (R_BON_8, R_BON_3, R_BON_4, R_BON_7), and the partner
+    // bonus still pending (R_PART_3): for the back office by member number, for a member as /me.
+    auto summary = [&s](Context& ctx, const std::string& number) {
+        auto r = s.rewards.Summary(number);
         if (!r) return Problem(r.error(), ctx.request.request_id);
-        json expiring = json::array();
-        for (const auto& e : r->expiring) expiring.push_back({{"month", e.month}, {"points", e.points}});
-        json j = {{"member_number", r->member_number},
-                  {"market", r->market},
-                  {"household_id", r->household_id ? json(*r->household_id) : json(nullptr)},
-                  {"balance", {{"amount", r->balance}, {"unit", r->unit}}},
-                  {"savings_minor", r->savings_minor},
-                  {"dividend_accrued_minor", r->dividend_accrued_minor},
-                  {"current_month", r->current_month},
-                  {"expiring_soon", expiring},
-                  {"ladder", nullptr}};
-        if (r->ladder) {
-            const auto& l = *r->ladder;
-            auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
-            j["ladder"] = {{"month_spend_minor", l.month_spend_minor},
-                           {"points_this_month", l.points_this_month},
-                           {"points_per_unit", l.current_points_per_unit},
-                           {"next_band_from_minor", opt(l.next_band_from_minor)},
-                           {"next_points_per_unit", opt(l.next_points_per_unit)},
-                           {"spend_to_next_band_minor", opt(l.spend_to_next_band_minor)},
-                           {"capped", l.capped}};
-        }
-        return JsonResponse(200, j);
-    });
-
-    router.Add(
-        "GET", "/api/v1/members/{member_number}/history", {app::kRoleBackOffice}, [&s, paging](Context& ctx) {
-            int limit = 20;
-            int64_t before = 0;
-            if (auto bad = paging(ctx, limit, before)) return *bad;
-            auto r = s.rewards.History(ctx.Param("member_number"), limit, before);
-            if (!r) return Problem(r.error(), ctx.request.request_id);
-            json items = json::array();
-            for (const auto& p : r->items)
-                items.push_back({{"entry_id", p.entry_id},
-                                 {"kind", p.source_kind},
-                                 {"description", p.description},
-                                 {"occurred_at", core::FormatTimestamp(core::FromMillis(p.occurred_at))},
-                                 {"amount", p.amount},
-                                 {"unit", r->unit}});
-            return JsonResponse(
-                200,
-                {{"items", items}, {"next_before", r->next_before ? json(*r->next_before) : json(nullptr)}});
-        });
+        return JsonResponse(200, SummaryJson(*r));
+    };
+    auto history = [&s, paging](Context& ctx, const std::string& number) {
+        int limit = 20;
+        int64_t before = 0;
+        if (auto bad = paging(ctx, limit, before)) return *bad;
+        auto r = s.rewards.History(number, limit, before);
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, HistoryJson(*r));
+    };
+    router.Add("GET", "/api/v1/members/{member_number}/rewards", {app::kRoleBackOffice},
+               [summary](Context& ctx) { return summary(ctx, ctx.Param("member_number")); });
+    router.Add("GET", "/api/v1/me/rewards", {app::auth::kRoleMember},
+               [summary](Context& ctx) { return summary(ctx, ctx.principal.member_number.value_or("")); });
+    router.Add("GET", "/api/v1/members/{member_number}/history", {app::kRoleBackOffice},
+               [history](Context& ctx) { return history(ctx, ctx.Param("member_number")); });
+    router.Add("GET", "/api/v1/me/history", {app::auth::kRoleMember},
+               [history](Context& ctx) { return history(ctx, ctx.principal.member_number.value_or("")); });
 
     router.Add(
         "GET", "/api/v1/members/{member_number}/receipts", {app::kRoleBackOffice},

@@ -113,6 +113,7 @@ Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys, app::auth::AuthServi
             p.role = key->role;
             p.key_id = key->key_id;
             p.store_id = key->store_id;
+            p.partner_id = key->partner_id;
             return p;
         }
         auto cookie = CookieValue(req, kSessionCookie);
@@ -155,6 +156,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddAuthRoutes(router, s);
     AddReloginRoutes(router, s);
     AddPrivacyRoutes(router, s);
+    AddPartnerRoutes(router, s);
 }
 
 }  // namespace andel::http

@@ -3,20 +3,20 @@
 namespace andel::store {
 namespace {
 constexpr std::string_view kSelect =
-    "SELECT id, key_id, secret_hash, role, name, store_id, created_at, revoked_at FROM api_keys ";
+    "SELECT id, key_id, secret_hash, role, name, store_id, created_at, revoked_at, partner_id FROM api_keys ";
 ApiKeyRecord ToKey(const Row& r) {
-    return ApiKeyRecord{r.Int(0),  r.Text(1),   r.Text(2), r.Text(3),
-                        r.Text(4), r.OptInt(5), r.Int(6),  r.OptInt(7)};
+    return ApiKeyRecord{r.Int(0),    r.Text(1), r.Text(2),   r.Text(3),  r.Text(4),
+                        r.OptInt(5), r.Int(6),  r.OptInt(7), r.OptInt(8)};
 }
 }  // namespace
 
 int64_t ApiKeyRepository::Insert(const ApiKeyRecord& r) {
     return c_
         .QueryOne(
-            "INSERT INTO api_keys (key_id, secret_hash, role, store_id, name, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO api_keys (key_id, secret_hash, role, store_id, name, created_at, partner_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             {Text(r.key_id), Text(r.secret_hash), Text(r.role), r.store_id ? Int(*r.store_id) : Null(),
-             Text(r.name), Int(r.created_at)})
+             Text(r.name), Int(r.created_at), r.partner_id ? Int(*r.partner_id) : Null()})
         ->Int(0);
 }
 

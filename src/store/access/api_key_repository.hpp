@@ -13,6 +13,7 @@ struct ApiKeyRecord {
     std::optional<int64_t> store_id;
     int64_t created_at = 0;
     std::optional<int64_t> revoked_at;
+    std::optional<int64_t> partner_id;  // a partner's key (R_PART_3)
 };
 
 class ApiKeyRepository {

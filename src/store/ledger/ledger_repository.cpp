@@ -157,11 +157,13 @@ std::vector<std::string> LedgerRepository::Check(int limit) {
                   {Text(core::account_kind::kHouseholdPoints), Int(limit)}))
         add("account " + std::to_string(r.Int(0)) + ": balance " + std::to_string(r.Int(1)) +
             " but its lots hold " + std::to_string(r.Int(2)));
-    for (const auto& r : c_.Query(
-             "SELECT id, kind, balance FROM ledger_accounts WHERE balance < 0 AND kind IN "
-             "($1, $2, $3, $4) ORDER BY id LIMIT $5",
-             {Text(core::account_kind::kHouseholdPoints), Text(core::account_kind::kHouseholdBonus),
-              Text(core::account_kind::kSavings), Text(core::account_kind::kDividendAccrual), Int(limit)}))
+    for (const auto& r :
+         c_.Query("SELECT id, kind, balance FROM ledger_accounts WHERE balance < 0 AND kind IN "
+                  "($1, $2, $3, $4, $5, $6) ORDER BY id LIMIT $7",
+                  {Text(core::account_kind::kHouseholdPoints), Text(core::account_kind::kHouseholdBonus),
+                   Text(core::account_kind::kSavings), Text(core::account_kind::kDividendAccrual),
+                   Text(core::account_kind::kHouseholdBonusPending),
+                   Text(core::account_kind::kHouseholdPointsPending), Int(limit)}))
         add("account " + std::to_string(r.Int(0)) + " (" + r.Text(1) +
             "): a member's balance below zero: " + std::to_string(r.Int(2)));
     return problems;
