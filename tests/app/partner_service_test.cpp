@@ -420,6 +420,53 @@ TEST_P(PartnerServiceTest, FileWithABadHeaderIsRefusedWhole) {
     EXPECT_EQ(only_header->rows, 0);
 }
 
+// A stream of `size` bytes made on demand: a header, then one quoted field that never ends.
+class EndlessQuote : public std::streambuf {
+  public:
+    explicit EndlessQuote(int64_t size) : left_(size) {
+        std::string head = "sale_id,member_number,sale_date,category,amount,currency\n\"";
+        std::copy(head.begin(), head.end(), buf_);
+        std::fill(buf_ + head.size(), buf_ + sizeof buf_, 'x');
+        first_ = head.size();
+    }
+
+  protected:
+    int_type underflow() override {
+        if (left_ <= 0) return traits_type::eof();
+        int64_t n = std::min<int64_t>(left_, static_cast<int64_t>(sizeof buf_));
+        if (sent_) std::fill(buf_, buf_ + first_, 'x');  // the header once, then only 'x'
+        sent_ = true;
+        setg(buf_, buf_, buf_ + n);
+        left_ -= n;
+        return traits_type::to_int_type(buf_[0]);
+    }
+
+  private:
+    char buf_[1 << 16];
+    size_t first_ = 0;
+    int64_t left_;
+    bool sent_ = false;
+};
+
+TEST_P(PartnerServiceTest, A100MegabyteBrokenFileIsStreamedAndBooksNothing) {
+    if (GetParam() != "sqlite") GTEST_SKIP() << "nothing reaches the database: once is enough";
+    EndlessQuote source(100LL << 20);
+    std::istream in(&source);
+    std::vector<PartnerImportRow> rows;
+    int64_t last_progress = 0;
+    auto r = svc_->ImportSales(
+        synoptik_, in, [&](const PartnerImportRow& row) { rows.push_back(row); },
+        [&](int64_t bytes) { last_progress = bytes; }, kActor);
+    ASSERT_TRUE(IsOk(r));
+    EXPECT_EQ(r->accepted, 0);
+    EXPECT_EQ(r->rejected, static_cast<int64_t>(rows.size()));
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows[0].line, 2);
+    EXPECT_EQ(rows[0].status, "rejected");
+    EXPECT_EQ(last_progress, 100LL << 20);  // read to the end, in bounded pieces
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM partner_sales"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, PartnerServiceTest, ::testing::ValuesIn(test::Engines()),
                          [](const auto& info) { return info.param; });
 

@@ -16,6 +16,8 @@
 #include <string>
 #include <thread>
 
+#include "core/clock.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 
 namespace andel {
@@ -97,6 +99,70 @@ TEST(Cli, MigrateThenKeysCreateListRevoke) {
 }
 
 // SIGTERM: a request in flight finishes, then the process exits 0.
+// A partner set up from the command line, a key for it, a file of sales imported with its result file, and
+// the report (R_PART_1, R_PART_3, R_PART_4).
+TEST(Cli, PartnerSetUpImportAndReport_R_PART_3) {
+    auto dir = TempDir("partners");
+    std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
+    ASSERT_EQ(Andel("generate --members 20 " + common).exit_code, 0);
+    auto add = Andel(
+        "partners add --code dk-cli-optik --market dk --name 'CLI Optik' --category home --how both "
+        "--from 2026-01-01 " +
+        common);
+    ASSERT_EQ(add.exit_code, 0) << add.output;
+    auto bad =
+        Andel("partners add --code dk-x --market dk --name X --category casino --from 2026-01-01 " + common);
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("R_PART_2"), std::string::npos) << bad.output;
+    auto rate = Andel(
+        "partners agreement --partner dk-cli-optik --category glasses --label Briller --rate-bp 500 "
+        "--from 2026-01-01 " +
+        common);
+    ASSERT_EQ(rate.exit_code, 0) << rate.output;
+    auto key = Andel("keys create --role partner --partner dk-cli-optik --name shop " + common);
+    EXPECT_EQ(key.exit_code, 0) << key.output;
+    EXPECT_EQ(Andel("keys create --role partner --name shop " + common).exit_code, 1) << "needs a partner";
+    std::string member;
+    {
+        auto db = store::Open("sqlite:" + dir + "/a.db");
+        auto c = db->Read();
+        member =
+            c->QueryOne(
+                 "SELECT m.member_number FROM members m JOIN household_members hm ON hm.member_id = m.id "
+                 "WHERE m.market = 'dk' AND m.kind = 'member' ORDER BY m.id")
+                ->Text(0);
+    }
+    // Today in the file: the import checks dates against the real clock here.
+    core::SystemClock clock;
+    std::string today = core::FormatDate(core::UtcDate(clock.Now() - std::chrono::hours(24)));
+    {
+        std::ofstream f(dir + "/sales.csv");
+        f << "sale_id,member_number,sale_date,category,amount,currency\n"
+          << "C-1," << member << "," << today << ",glasses,30000.00,DKK\n"
+          << "C-2,99999995," << today << ",glasses,100,DKK\n";
+    }
+    auto first = Andel("import partner-sales " + dir + "/sales.csv --partner dk-cli-optik " + common);
+    EXPECT_EQ(first.exit_code, 3) << "a row was rejected: " << first.output;
+    EXPECT_NE(first.output.find("2 rows, 2 sales: 1 accepted, 0 booked before, 1 rows rejected"),
+              std::string::npos)
+        << first.output;
+    std::ifstream result(dir + "/sales.csv.result.csv");
+    std::string text((std::istreambuf_iterator<char>(result)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("2,C-1,accepted,150000,150000,DKK,,"), std::string::npos) << text;
+    EXPECT_NE(text.find("3,C-2,rejected,,,,,no member with number 99999995"), std::string::npos) << text;
+    auto again = Andel("import partner-sales " + dir + "/sales.csv --partner dk-cli-optik --out " + dir +
+                       "/again.csv " + common);
+    EXPECT_NE(again.output.find("0 accepted, 1 booked before"), std::string::npos) << again.output;
+    auto report = Andel("reports partners --from 2026-01-01 --to 2099-12-31 " + common);
+    EXPECT_EQ(report.exit_code, 0) << report.output;
+    EXPECT_NE(report.output.find("partner,dk-cli-optik,CLI Optik,1,3000000,150000,0,150000"),
+              std::string::npos)
+        << report.output;
+    EXPECT_EQ(Andel("check ledger " + common).exit_code, 0);
+    EXPECT_EQ(Andel("import partner-sales " + dir + "/none.csv --partner dk-cli-optik " + common).exit_code,
+              1);
+}
+
 TEST(Cli, SigtermStopsGracefullyWithExitZero) {
     auto dir = TempDir("serve");
     int out[2];

@@ -16,7 +16,7 @@ namespace {
 using core::Error;
 using core::Result;
 
-constexpr size_t kBatchSales = 500;
+constexpr size_t kBatchSales = 2000;
 
 enum Column {
     kSaleId,
