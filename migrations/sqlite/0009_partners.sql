@@ -78,5 +78,19 @@ CREATE TABLE partner_sale_reversals (
     UNIQUE (sale_id, reversal_key)
 );
 
+-- What a partner has paid the operator for the bonus its sales earned: each payment settles part of its
+-- receivable on the ledger (partner_receivable against partner_paid), once per settlement id.
+CREATE TABLE partner_settlements (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id),
+    settlement_key TEXT NOT NULL,        -- e.g. the invoice or bank transfer number
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    paid_on TEXT NOT NULL,
+    entry_id INTEGER NOT NULL REFERENCES ledger_entries(id),
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE (partner_id, settlement_key)
+);
+
 -- A partner's API key is scoped to that partner (member check, sales).
 ALTER TABLE api_keys ADD COLUMN partner_id INTEGER REFERENCES partners(id);

@@ -374,6 +374,16 @@ int main(int argc, char** argv) {
     partners_agreement->add_option("--rate-bp", agreement_in.rate_bp, "basis points: 5 % = 500")->required();
     partners_agreement->add_option("--from", agreement_in.valid_from, "first day, YYYY-MM-DD")->required();
 
+    auto* partners_settle =
+        partners_cmd->add_subcommand("settle", "Record a partner's payment for what it owes (R_PART_4)");
+    AddCommon(partners_settle, common);
+    std::string settle_partner, settle_id, settle_date;
+    int64_t settle_amount = 0;
+    partners_settle->add_option("--partner", settle_partner, "partner code")->required();
+    partners_settle->add_option("--id", settle_id, "the payment's reference (once per partner)")->required();
+    partners_settle->add_option("--amount-minor", settle_amount, "minor units (øre)")->required();
+    partners_settle->add_option("--date", settle_date, "the day it was paid, YYYY-MM-DD")->required();
+
     auto* import_cmd = cli.add_subcommand("import", "Import files");
     import_cmd->require_subcommand(1);
     auto* import_sales = import_cmd->add_subcommand(
@@ -550,7 +560,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (partners_list->parsed() || partners_add->parsed() || partners_agreement->parsed() ||
-            import_sales->parsed() || report_partners->parsed() || job_release->parsed()) {
+            partners_settle->parsed() || import_sales->parsed() || report_partners->parsed() ||
+            job_release->parsed()) {
             app::PartnerService partners(*db, clock, cfg.markets, cfg.partner_categories);
             auto fail = [](const core::Error& e) {
                 std::cerr << "andel: " << e.detail << (e.rule.empty() ? "" : " (" + e.rule + ")")
@@ -570,6 +581,13 @@ int main(int argc, char** argv) {
                 if (!a) return fail(a.error());
                 std::cout << "agreement " << a->id << ": " << a->category << " at " << a->rate_bp
                           << " bp from " << a->valid_from << "\n";
+                return 0;
+            }
+            if (partners_settle->parsed()) {
+                auto s = partners.Settle(settle_partner, settle_id, settle_amount, settle_date, "cli");
+                if (!s) return fail(s.error());
+                std::cout << "payment " << settle_id << (s->replayed ? " was recorded before" : " recorded")
+                          << "; the partner owes " << s->outstanding_minor << " (minor units)\n";
                 return 0;
             }
             if (partners_list->parsed()) {

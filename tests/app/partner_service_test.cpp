@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include "app/service_test_support.hpp"
 #include "core/ledger/journal.hpp"
@@ -147,6 +149,29 @@ TEST_P(PartnerServiceTest, SaleIsIdempotentOnPartnerAndSaleId) {
     EXPECT_TRUE(IsOk(svc_->ReportSale(tui_, at_tui, kActor)));
     EXPECT_EQ(Bonus(), after_first);  // TUI holds its bonus back: pending, not available
     EXPECT_EQ(Pending(), 5'000);
+}
+
+TEST_P(PartnerServiceTest, ConcurrentReportsOfOneSaleBookItOnce) {
+    // A partner's retries racing each other (e.g. two checkout servers): one booking, the same answer for
+    // all.
+    int64_t before = Bonus();
+    auto in = Sale("RACE-1", kDemo, "2026-11-20", {{"glasses", 100'000}});
+    std::vector<std::thread> threads;
+    std::atomic<int> booked{0}, replayed{0}, failed{0};
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            auto r = svc_->ReportSale(synoptik_, in, kActor);
+            if (!r.ok() || r->sale.bonus_minor != 5'000)
+                ++failed;
+            else
+                ++(r->replayed ? replayed : booked);
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(booked.load(), 1);
+    EXPECT_EQ(replayed.load(), 7);
+    EXPECT_EQ(Bonus() - before, 5'000);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_entries WHERE source_kind = 'partner_sale'"), 1);
 }
 
 TEST_P(PartnerServiceTest, BadSalesBookNothing_R_PART_1_R_LIFE_2) {
@@ -358,6 +383,33 @@ TEST_P(PartnerServiceTest, ReportsAddUpToTheLedger_R_PART_4) {
     EXPECT_EQ(by_category->bonus_minor, by_partner->bonus_minor);
     EXPECT_TRUE(Fails(svc_->Report("2026-11-30", "2026-11-01", "partner", ""), ErrorCode::kMalformed));
     EXPECT_TRUE(Fails(svc_->Report("2026-11-01", "2026-11-30", "store", ""), ErrorCode::kMalformed));
+}
+
+TEST_P(PartnerServiceTest, PaymentsSettleWhatThePartnerOwesOnce_R_PART_4) {
+    ASSERT_TRUE(IsOk(
+        svc_->ReportSale(synoptik_, Sale("PAY-1", kDemo, "2026-11-20", {{"glasses", 300'000}}), kActor)));
+    EXPECT_EQ(Owed(synoptik_), 15'000);
+    auto paid = svc_->Settle("dk-synoptik", "INV-1", 10'000, "2026-11-23", kActor);
+    ASSERT_TRUE(IsOk(paid));
+    EXPECT_EQ(paid->outstanding_minor, 5'000);
+    EXPECT_EQ(Owed(synoptik_), 5'000);
+    EXPECT_TRUE(svc_->Settle("dk-synoptik", "INV-1", 10'000, "2026-11-23", kActor)->replayed);
+    EXPECT_EQ(Owed(synoptik_), 5'000);
+    EXPECT_TRUE(
+        Fails(svc_->Settle("dk-synoptik", "INV-1", 9'000, "2026-11-23", kActor), ErrorCode::kConflict));
+    EXPECT_TRUE(
+        Fails(svc_->Settle("dk-synoptik", "INV-2", 5'001, "2026-11-23", kActor), ErrorCode::kInvalid));
+    EXPECT_TRUE(IsOk(svc_->Settle("dk-synoptik", "INV-2", 5'000, "2026-11-23", kActor)));
+    EXPECT_EQ(Owed(synoptik_), 0);
+    EXPECT_TRUE(Fails(svc_->Settle("dk-synoptik", "INV-3", 0, "2026-11-23", kActor), ErrorCode::kInvalid));
+    EXPECT_TRUE(Fails(svc_->Settle("dk-nobody", "INV-3", 1, "2026-11-23", kActor), ErrorCode::kNotFound));
+    // The period's report still shows what the sales earned; what is outstanding is what is left to pay.
+    auto report = svc_->Report("2026-11-01", "2026-11-30", "partner", "dk");
+    for (const auto& o : report->owed)
+        if (o.partner_code == "dk-synoptik") {
+            EXPECT_EQ(o.period_minor, 15'000);
+            EXPECT_EQ(o.outstanding_minor, 0);
+        }
 }
 
 TEST_P(PartnerServiceTest, FileOfSalesBooksGoodRowsListsBadOnesAndNothingTwice_R_PART_3) {

@@ -21,14 +21,6 @@ core::AccountRef Account(const char* k, const char* owner_kind, int64_t owner_id
     return {k, owner_kind, owner_id, unit};
 }
 
-// Adds a pair of postings moving `amount` into `to` from `from`; nothing when the amount is zero.
-void Move(core::JournalEntry& e, const core::AccountRef& to, const core::AccountRef& from, int64_t amount,
-          std::optional<int> lot = std::nullopt) {
-    if (amount == 0) return;
-    e.postings.push_back({to, amount, lot});
-    e.postings.push_back({from, -amount, std::nullopt});
-}
-
 }  // namespace
 
 Result<void> ReceiptService::Check(const ReceiptInput& in) const {
@@ -239,10 +231,12 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         entry.description = "return of receipt " + *in.original_receipt_id;
         if (r.household_id) {
             int64_t h = *r.household_id;
-            Move(entry, funding_money, Account(kind::kHouseholdBonus, "household", h, rules.currency),
-                 back.bonus_minor);
-            Move(entry, Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
-                 Account(kind::kDividendAccrual, "household", h, rules.currency), dividend_back);
+            core::AddTransfer(entry, funding_money,
+                              Account(kind::kHouseholdBonus, "household", h, rules.currency),
+                              back.bonus_minor);
+            core::AddTransfer(
+                entry, Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
+                Account(kind::kDividendAccrual, "household", h, rules.currency), dividend_back);
             if (back.points > 0) {
                 // Points come back from the lots that still hold them, the sale's month first; points already
                 // spent or expired are not clawed back (the balance never goes below zero).
@@ -267,8 +261,9 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
             }
         }
         if (r.member_id) {
-            Move(entry, funding_money, Account(kind::kSavings, "member", *r.member_id, rules.currency),
-                 back.savings_minor);
+            core::AddTransfer(entry, funding_money,
+                              Account(kind::kSavings, "member", *r.member_id, rules.currency),
+                              back.savings_minor);
         }
         if (r.household_id)
             receipts.AddMonthSpend(*r.household_id, original->month, r.eligible_minor, r.points);
@@ -303,18 +298,19 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         entry.description = "receipt " + in.receipt_id;
         if (may_earn && r.household_id) {
             int64_t h = *r.household_id;
-            Move(entry, Account(kind::kHouseholdBonus, "household", h, rules.currency), funding_money,
-                 r.bonus_minor);
-            Move(entry, Account(kind::kHouseholdPoints, "household", h, "points"), funding_points, r.points,
-                 r.month);
-            Move(entry, Account(kind::kDividendAccrual, "household", h, rules.currency),
-                 Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
-                 r.dividend_minor);
+            core::AddTransfer(entry, Account(kind::kHouseholdBonus, "household", h, rules.currency),
+                              funding_money, r.bonus_minor);
+            core::AddTransfer(entry, Account(kind::kHouseholdPoints, "household", h, "points"),
+                              funding_points, r.points, r.month);
+            core::AddTransfer(
+                entry, Account(kind::kDividendAccrual, "household", h, rules.currency),
+                Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
+                r.dividend_minor);
             receipts.AddMonthSpend(h, r.month, r.eligible_minor, r.points);
         }
         if (may_earn && r.member_id)
-            Move(entry, Account(kind::kSavings, "member", *r.member_id, rules.currency), funding_money,
-                 r.savings_minor);
+            core::AddTransfer(entry, Account(kind::kSavings, "member", *r.member_id, rules.currency),
+                              funding_money, r.savings_minor);
     }
 
     // Paying with bonus (R_BON_6): the household's money account pays that tender, never below zero; a
@@ -343,9 +339,9 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
                 return Error::Invalid("the household's bonus (" + std::to_string(balance) +
                                           ") does not cover " + std::to_string(paid_with_bonus),
                                       "tenders");
-            Move(entry, redemption, account, paid_with_bonus);
+            core::AddTransfer(entry, redemption, account, paid_with_bonus);
         } else {
-            Move(entry, account, redemption, -paid_with_bonus);
+            core::AddTransfer(entry, account, redemption, -paid_with_bonus);
         }
     }
 

@@ -56,13 +56,6 @@ core::AccountRef Acc(const char* k, const char* owner_kind, int64_t owner, const
     return {k, owner_kind, owner, unit};
 }
 
-void Move(core::JournalEntry& e, const core::AccountRef& to, const core::AccountRef& from, int64_t amount,
-          std::optional<int> lot = std::nullopt) {
-    if (amount == 0) return;
-    e.postings.push_back({to, amount, lot});
-    e.postings.push_back({from, -amount, std::nullopt});
-}
-
 int MonthOf(const std::string& date) {
     return std::stoi(date.substr(0, 4)) * 100 + std::stoi(date.substr(5, 2));
 }
@@ -405,14 +398,14 @@ Result<PartnerSaleOutcome> PartnerService::SaleIn(store::Connection& c, const Co
     if (points) {
         auto to = pending ? Acc(kind::kHouseholdPointsPending, "household", h, "points")
                           : Acc(kind::kHouseholdPoints, "household", h, "points");
-        Move(e, to, Acc(kind::kPartnerPoints, "partner", partner.id, "points"), s.reward,
-             pending ? std::nullopt : std::optional<int>(MonthOf(in.sale_date)));
-        Move(e, Acc(kind::kPartnerPointsFunded, "partner", partner.id, rules.currency), receivable,
-             s.bonus_minor);
+        core::AddTransfer(e, to, Acc(kind::kPartnerPoints, "partner", partner.id, "points"), s.reward,
+                          pending ? std::nullopt : std::optional<int>(MonthOf(in.sale_date)));
+        core::AddTransfer(e, Acc(kind::kPartnerPointsFunded, "partner", partner.id, rules.currency),
+                          receivable, s.bonus_minor);
     } else {
         auto to = pending ? Acc(kind::kHouseholdBonusPending, "household", h, rules.currency)
                           : Acc(kind::kHouseholdBonus, "household", h, rules.currency);
-        Move(e, to, receivable, s.bonus_minor);
+        core::AddTransfer(e, to, receivable, s.bonus_minor);
     }
     if (!e.postings.empty()) {
         store::LedgerRepository ledger(c);
@@ -537,13 +530,15 @@ Result<PartnerReversalOutcome> PartnerService::ReverseSale(int64_t partner_id, c
                     e.postings.push_back({account, -n, month});
                 e.postings.push_back({counter, take, std::nullopt});
             } else {
-                Move(e, counter, account, take);
+                core::AddTransfer(e, counter, account, take);
             }
         }
-        Move(e, counter, Acc(kind::kPartnerWriteOff, "partner", partner.id, unit), r.written_off);
+        core::AddTransfer(e, counter, Acc(kind::kPartnerWriteOff, "partner", partner.id, unit),
+                          r.written_off);
         if (points)
-            Move(e, receivable, Acc(kind::kPartnerPointsFunded, "partner", partner.id, sale.currency),
-                 r.bonus_minor);
+            core::AddTransfer(e, receivable,
+                              Acc(kind::kPartnerPointsFunded, "partner", partner.id, sale.currency),
+                              r.bonus_minor);
         if (!e.postings.empty()) {
             auto entry = ledger.Post(e, now);
             if (!entry && entry.error().code == core::ErrorCode::kConflict)
@@ -554,6 +549,54 @@ Result<PartnerReversalOutcome> PartnerService::ReverseSale(int64_t partner_id, c
         r.created_at = now;
         r.id = repo.InsertReversal(r);
         return PartnerReversalOutcome{r, sale.sale_key, false};
+    });
+}
+
+Result<PartnerService::Settlement> PartnerService::Settle(const std::string& code,
+                                                          const std::string& settlement_id,
+                                                          int64_t amount_minor, const std::string& paid_on,
+                                                          const std::string& actor) {
+    if (!IsExternalId(settlement_id))
+        return Error::Malformed("settlement_id is 1 to 64 printable characters, no comma or quote",
+                                "settlement_id");
+    if (amount_minor <= 0 || amount_minor > kMaxAmount)
+        return Error::Invalid("amount_minor is a positive amount", "amount_minor");
+    if (!IsDate(paid_on)) return Error::Malformed("paid_on is a date YYYY-MM-DD", "paid_on");
+    return InTransaction(db_, [&](store::Connection& c) -> Result<Settlement> {
+        store::PartnerRepository repo(c);
+        auto p = repo.FindPartnerByCode(code);
+        if (!p) return Error::NotFound("no partner with code " + code);
+        const auto& currency = markets_.at(p->market).currency;
+        store::LedgerRepository ledger(c);
+        auto receivable = Acc(kind::kPartnerReceivable, "partner", p->id, currency);
+        auto owed = [&] {
+            auto a = ledger.FindAccount(receivable);
+            return a ? -a->balance : 0;
+        };
+        if (auto done = repo.FindSettlement(p->id, settlement_id)) {
+            if (done->amount_minor != amount_minor || done->paid_on != paid_on)
+                return Error::Conflict("settlement " + settlement_id +
+                                       " was recorded before with another amount");
+            return Settlement{*done, owed(), true};
+        }
+        if (amount_minor > owed())
+            return Error::Invalid("the partner owes " + std::to_string(owed()) + ", less than this payment",
+                                  "amount_minor");
+        int64_t now = core::ToMillis(clock_.Now());
+        core::JournalEntry e;
+        e.source_kind = "partner_settlement";
+        e.source_key = "partner:" + std::to_string(p->id) + "/settlement:" + settlement_id;
+        e.description = p->name + ": payment " + settlement_id + " of " + paid_on;
+        e.actor = actor;
+        e.occurred_at = now;
+        core::AddTransfer(e, receivable, Acc(kind::kPartnerPaid, "partner", p->id, currency), amount_minor);
+        auto entry = ledger.Post(e, now);
+        if (!entry && entry.error().code == core::ErrorCode::kConflict)
+            throw store::DbError(store::DbError::Kind::kUniqueViolation, entry.error().detail);
+        if (!entry) return entry.error();
+        store::PartnerSettlementRecord s{0, p->id, settlement_id, amount_minor, paid_on, *entry, now, actor};
+        s.id = repo.InsertSettlement(s);
+        return Settlement{s, owed(), false};
     });
 }
 
@@ -597,12 +640,13 @@ Result<PartnerReleaseReport> PartnerService::ReleaseDue() {
                     e.actor = "job:" + std::string(kReleaseJob);
                     e.occurred_at = now;
                     if (points)
-                        Move(e, Acc(kind::kHouseholdPoints, "household", h, "points"),
-                             Acc(kind::kHouseholdPointsPending, "household", h, "points"), left,
-                             MonthOf(*sale.release_on));
+                        core::AddTransfer(e, Acc(kind::kHouseholdPoints, "household", h, "points"),
+                                          Acc(kind::kHouseholdPointsPending, "household", h, "points"), left,
+                                          MonthOf(*sale.release_on));
                     else
-                        Move(e, Acc(kind::kHouseholdBonus, "household", h, sale.currency),
-                             Acc(kind::kHouseholdBonusPending, "household", h, sale.currency), left);
+                        core::AddTransfer(e, Acc(kind::kHouseholdBonus, "household", h, sale.currency),
+                                          Acc(kind::kHouseholdBonusPending, "household", h, sale.currency),
+                                          left);
                     auto posted = ledger.Post(e, now);
                     if (!posted) return posted.error();
                     entry_id = *posted;

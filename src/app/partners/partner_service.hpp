@@ -145,6 +145,18 @@ class PartnerService {
                                                   const std::function<void(int64_t bytes)>& progress,
                                                   const std::string& actor);
 
+    // A payment from the partner for what it owes (R_PART_4): settles that much of its receivable; once per
+    // settlement id (the same again answers the first; another amount under it is a conflict); never more
+    // than it owes.
+    struct Settlement {
+        store::PartnerSettlementRecord record;
+        int64_t outstanding_minor = 0;  // what the partner owes after it
+        bool replayed = false;
+    };
+    core::Result<Settlement> Settle(const std::string& code, const std::string& settlement_id,
+                                    int64_t amount_minor, const std::string& paid_on,
+                                    const std::string& actor);
+
     // Makes held-back bonus available on its day (`andel jobs run partner-release`, hourly in serve), under
     // a lease; idempotent.
     core::Result<PartnerReleaseReport> ReleaseDue();

@@ -10,6 +10,13 @@ bool IsMemberValueAccount(const std::string& kind) {
            kind == account_kind::kHouseholdBonusPending || kind == account_kind::kHouseholdPointsPending;
 }
 
+void AddTransfer(JournalEntry& e, const AccountRef& to, const AccountRef& from, int64_t amount,
+                 std::optional<int> lot) {
+    if (amount == 0) return;
+    e.postings.push_back({to, amount, lot});
+    e.postings.push_back({from, -amount, std::nullopt});
+}
+
 Result<void> CheckBalanced(const JournalEntry& entry) {
     if (entry.postings.size() < 2) return Error::Invalid("an entry needs at least two postings");
     std::map<std::string, __int128> sums;

@@ -34,6 +34,7 @@ inline constexpr const char* kPartnerReceivable = "partner_receivable";
 inline constexpr const char* kPartnerPoints = "partner_points";
 inline constexpr const char* kPartnerPointsFunded = "partner_points_funded";
 inline constexpr const char* kPartnerWriteOff = "partner_write_off";
+inline constexpr const char* kPartnerPaid = "partner_paid";  // what partners paid the operator (R_PART_4)
 }  // namespace account_kind
 
 // Whose value an account holds: a member's must never go below zero.
@@ -58,6 +59,11 @@ struct JournalEntry {
     int64_t occurred_at = 0;
     std::vector<PostingLine> postings;
 };
+
+// Adds the pair of postings that moves `amount` into `to` from `from` (`lot`, if any, is the points lot of
+// `to`); nothing when the amount is zero.
+void AddTransfer(JournalEntry& e, const AccountRef& to, const AccountRef& from, int64_t amount,
+                 std::optional<int> lot = std::nullopt);
 
 // An entry is balanced when its postings sum to zero in every unit, and has at least two postings and no
 // zero amounts (a zero posting says nothing and is left out by the builders).

@@ -189,6 +189,25 @@ void AddPartnerRoutes(Router& router, Services& s) {
                    return JsonResponse(200, PartnerJson(*v, "", partners.categories()));
                });
 
+    // A partner's payment for what it owes (R_PART_4), once per settlement_id.
+    router.Add("POST", "/api/v1/partners/{partner_code}/settlements", kBackOffice, [&partners](Context& ctx) {
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string id = f.RequiredString("settlement_id", 64);
+        int64_t amount = f.RequiredInt("amount_minor", -kMaxAmount, kMaxAmount);
+        std::string paid_on = f.RequiredString("paid_on", 10);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        auto s = partners.Settle(ctx.Param("partner_code"), id, amount, paid_on, ctx.principal.Actor());
+        if (!s) return Problem(s.error(), ctx.request.request_id);
+        return JsonResponse(s->replayed ? 200 : 201, {{"partner", ctx.Param("partner_code")},
+                                                      {"settlement_id", s->record.settlement_key},
+                                                      {"amount_minor", s->record.amount_minor},
+                                                      {"paid_on", s->record.paid_on},
+                                                      {"outstanding_minor", s->outstanding_minor},
+                                                      {"replayed", s->replayed}});
+    });
+
     // R_PART_4: bonus per partner, category or home store in a period, and what each partner owes.
     router.Add("GET", "/api/v1/partner-reports", kBackOffice, [&partners](Context& ctx) {
         auto r = partners.Report(ctx.request.Query("from").value_or(""), ctx.request.Query("to").value_or(""),

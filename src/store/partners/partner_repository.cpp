@@ -309,6 +309,27 @@ std::vector<PartnerReportRow> PartnerRepository::Report(GroupBy by, const std::s
     return out;
 }
 
+std::optional<PartnerSettlementRecord> PartnerRepository::FindSettlement(int64_t partner_id,
+                                                                         const std::string& key) {
+    auto r = c_.QueryOne(
+        "SELECT id, partner_id, settlement_key, amount_minor, paid_on, entry_id, created_at, created_by FROM "
+        "partner_settlements WHERE partner_id = $1 AND settlement_key = $2",
+        {Int(partner_id), Text(key)});
+    if (!r) return std::nullopt;
+    return PartnerSettlementRecord{r->Int(0),  r->Int(1), r->Text(2), r->Int(3),
+                                   r->Text(4), r->Int(5), r->Int(6),  r->Text(7)};
+}
+
+int64_t PartnerRepository::InsertSettlement(const PartnerSettlementRecord& s) {
+    return c_
+        .QueryOne(
+            "INSERT INTO partner_settlements (partner_id, settlement_key, amount_minor, paid_on, entry_id, "
+            "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            {Int(s.partner_id), Text(s.settlement_key), Int(s.amount_minor), Text(s.paid_on), Int(s.entry_id),
+             Int(s.created_at), Text(s.created_by)})
+        ->Int(0);
+}
+
 int64_t PartnerRepository::ReceivableMoved(int64_t partner_id, const std::string& from,
                                            const std::string& to) {
     auto r = c_.QueryOne(

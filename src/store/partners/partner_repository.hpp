@@ -43,6 +43,15 @@ struct PartnerReversalRecord {
     int64_t created_at = 0;
 };
 
+struct PartnerSettlementRecord {
+    int64_t id = 0, partner_id = 0;
+    std::string settlement_key;
+    int64_t amount_minor = 0;
+    std::string paid_on;
+    int64_t entry_id = 0, created_at = 0;
+    std::string created_by;
+};
+
 // Who a partner sale is for: the member behind a member number, with the household that earns (R_HH_6).
 struct PartnerEarnerRecord {
     int64_t member_id = 0;
@@ -100,6 +109,9 @@ class PartnerRepository {
     enum class GroupBy { kPartner, kCategory, kHomeStore };
     std::vector<PartnerReportRow> Report(GroupBy by, const std::string& from, const std::string& to,
                                          const std::string& market);
+
+    std::optional<PartnerSettlementRecord> FindSettlement(int64_t partner_id, const std::string& key);
+    int64_t InsertSettlement(const PartnerSettlementRecord& s);
 
     // What the partner's sales dated from..to and its reversals dated then moved on its receivable
     // (negative: the partner owes more).
