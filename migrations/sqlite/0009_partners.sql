@@ -61,6 +61,9 @@ CREATE TABLE partner_sales (
 CREATE INDEX partner_sales_date ON partner_sales(sale_date, partner_id);
 CREATE INDEX partner_sales_household ON partner_sales(household_id, id);
 CREATE INDEX partner_sales_release ON partner_sales(release_on) WHERE released_at IS NULL;
+-- A member's history names the partner sale behind each of its entries.
+CREATE INDEX partner_sales_entry ON partner_sales(entry_id);
+CREATE INDEX partner_sales_released_entry ON partner_sales(released_entry_id);
 
 CREATE TABLE partner_sale_reversals (
     id INTEGER PRIMARY KEY,
@@ -77,6 +80,7 @@ CREATE TABLE partner_sale_reversals (
     created_at INTEGER NOT NULL,
     UNIQUE (sale_id, reversal_key)
 );
+CREATE INDEX partner_sale_reversals_entry ON partner_sale_reversals(entry_id);
 
 -- What a partner has paid the operator for the bonus its sales earned: each payment settles part of its
 -- receivable on the ledger (partner_receivable against partner_paid), once per settlement id.

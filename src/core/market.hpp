@@ -54,6 +54,9 @@ struct MarketRules {
     // Lifecycle and privacy (R_LIFE_3, R_PRIV_3)
     int inactivity_months = 36;
     int erasure_months = 12;
+    // R_LIFE_2: when an owner's membership ends, "hand_over" passes the household to a participant who may
+    // own it (its bonus and points stay), "end_household" ends it (they are forfeited).
+    std::string owner_exit = "hand_over";
 
     // Self-scanning (R_SCAN_1) and login (R_AUTH_4)
     int self_scan_min_age = 18;

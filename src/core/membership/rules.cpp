@@ -25,6 +25,16 @@ Result<void> AcceptOneMembershipPerPerson(bool already_registered) {
     return Ok();
 }
 
+std::optional<size_t> ChooseNewOwner(const std::vector<MemberFacts>& participants, const MarketRules& rules,
+                                     Date today) {
+    if (rules.owner_exit != "hand_over") return std::nullopt;
+    for (size_t i = 0; i < participants.size(); ++i)
+        if (IsCooperativeMember(participants[i], rules) &&
+            AgeOn(participants[i].birth_date, today) >= rules.owner_min_age)
+            return i;
+    return std::nullopt;
+}
+
 Result<void> AcceptHouseholdOwner(const MemberFacts& owner, const MarketRules& rules, Date today) {
     if (owner.household_id) return Error::Rule("R_HH_4", "the member already belongs to a household");
     if (AgeOn(owner.birth_date, today) < rules.owner_min_age)

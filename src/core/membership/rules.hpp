@@ -25,6 +25,12 @@ struct MemberFacts {
     std::optional<HouseholdRole> household_role;
 };
 
+// R_LIFE_2 with R_HH_2: when an owner's membership ends in a market that hands the household over, it goes
+// to the first of `participants` (longest in the household first) who may own one: an active cooperative
+// member of the owner's age. nullopt: no one may, and the household ends.
+std::optional<size_t> ChooseNewOwner(const std::vector<MemberFacts>& participants, const MarketRules& rules,
+                                     Date today);
+
 // A cooperative member: an active member who has paid the share (R_MEM_4).
 bool IsCooperativeMember(const MemberFacts& m, const MarketRules& rules);
 

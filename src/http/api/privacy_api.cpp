@@ -1,5 +1,7 @@
 // A member's marketing choices (R_PRIV_1): per channel, and the ad block; by the member, or by customer
 // service on the member's behalf (audited).
+#include "app/lifecycle/membership_ending.hpp"
+#include "app/privacy/data_export.hpp"
 #include "app/privacy/marketing.hpp"
 #include "http/api/api.hpp"
 #include "http/json_body.hpp"
@@ -58,6 +60,82 @@ void AddPrivacyRoutes(Router& router, Services& s) {
         auto c = s.marketing->Set(*ctx.principal.member_id, *in, ctx.principal.Actor(), false);
         if (!c) return Problem(c.error(), ctx.request.request_id);
         return JsonResponse(200, ChoicesJson(*c));
+    });
+
+    // Ending a membership (R_LIFE_1, R_LIFE_2): what would be forfeited, then the ending itself.
+    auto ending_json = [](const app::MembershipEndOutcome& o) {
+        json forfeited = json::array();
+        for (const auto& f : o.forfeited)
+            forfeited.push_back({{"account", f.kind}, {"unit", f.unit}, {"amount", f.amount}});
+        return json{{"member_number", o.member_number},
+                    {"ended", o.ended},
+                    {"forfeited", forfeited},
+                    {"household", o.household},
+                    {"new_owner", o.new_owner ? json(*o.new_owner) : json(nullptr)},
+                    {"cards_revoked", o.cards_revoked},
+                    {"sessions_ended", o.sessions_ended},
+                    {"left_cooperative", o.left_cooperative},
+                    {"share_refund_minor", o.share_refund_minor}};
+    };
+    const std::set<std::string> members_only = {app::auth::kRoleMember};
+    router.Add("GET", "/api/v1/me/membership/ending", members_only, [&s, ending_json](Context& ctx) {
+        app::MembershipEnding ending(s.db, s.clock, s.markets);
+        auto r = ending.Preview(ctx.principal.member_number.value_or(""));
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, ending_json(*r));
+    });
+    router.Add("POST", "/api/v1/me/membership/ending", members_only, [&s, ending_json](Context& ctx) {
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        bool confirm = f.OptionalBool("confirm").value_or(false);
+        bool leave_cooperative = f.OptionalBool("leave_cooperative").value_or(false);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        if (!confirm)
+            return Problem(
+                core::Error::Invalid("confirm with \"confirm\": true, having read what is forfeited "
+                                     "(GET /api/v1/me/membership/ending)",
+                                     "confirm"),
+                ctx.request.request_id);
+        app::MembershipEnding ending(s.db, s.clock, s.markets);
+        auto r = ending.End(ctx.principal.member_number.value_or(""), false, "", leave_cooperative,
+                            ctx.principal.Actor());
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, ending_json(*r));
+    });
+    router.Add("POST", "/api/v1/members/{member_number}/ending", {app::kRoleBackOffice},
+               [&s, ending_json](Context& ctx) {
+                   auto body = ParseObject(ctx.request);
+                   if (!body) return Problem(body.error(), ctx.request.request_id);
+                   Fields f(*body);
+                   std::string reason = f.RequiredString("reason", 200);
+                   bool leave_cooperative = f.OptionalBool("leave_cooperative").value_or(false);
+                   if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+                   app::MembershipEnding ending(s.db, s.clock, s.markets);
+                   auto r = ending.End(ctx.Param("member_number"), true, reason, leave_cooperative,
+                                       ctx.principal.Actor());
+                   if (!r) return Problem(r.error(), ctx.request.request_id);
+                   return JsonResponse(200, ending_json(*r));
+               });
+
+    // R_PRIV_4: everything Andel holds about the member, as one JSON document (a download on the pages).
+    router.Add("GET", "/api/v1/me/data-export", members, [&s](Context& ctx) {
+        app::DataExport exporter(s.db, s.clock);
+        auto j = exporter.ForMember(*ctx.principal.member_id);
+        if (!j) return Problem(j.error(), ctx.request.request_id);
+        Response r = JsonResponse(200, *j);
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"andel-data.json\"");
+        r.headers.emplace_back("Cache-Control", "no-store");
+        return r;
+    });
+    // ... and for customer service helping a member who asked for it; the read is in the audit log.
+    router.Add("GET", "/api/v1/members/{member_number}/data-export", support, [&s](Context& ctx) {
+        app::DataExport exporter(s.db, s.clock);
+        auto j = exporter.ForMemberNumber(ctx.Param("member_number"), ctx.principal.Actor());
+        if (!j) return Problem(j.error(), ctx.request.request_id);
+        Response r = JsonResponse(200, *j);
+        r.headers.emplace_back("Cache-Control", "no-store");
+        return r;
     });
 
     auto member_id = [&s](Context& ctx) -> core::Result<int64_t> {

@@ -182,10 +182,12 @@ std::optional<PartnerSaleRecord> PartnerRepository::FindSaleById(int64_t sale_id
 }
 
 std::optional<PartnerSaleRecord> PartnerRepository::FindSaleByEntry(int64_t entry_id) {
-    static const std::string sql = Sql(kSaleColumns, "WHERE entry_id = $1 OR released_entry_id = $1");
-    auto r = c_.QueryOne(sql, {Int(entry_id)});
-    if (!r) return std::nullopt;
-    return ToSale(*r);
+    // Two lookups, each by its index (an OR of two columns may scan on SQLite).
+    static const std::string by_entry = Sql(kSaleColumns, "WHERE entry_id = $1");
+    static const std::string by_release = Sql(kSaleColumns, "WHERE released_entry_id = $1");
+    for (const auto* sql : {&by_entry, &by_release})
+        if (auto r = c_.QueryOne(*sql, {Int(entry_id)})) return ToSale(*r);
+    return std::nullopt;
 }
 
 int64_t PartnerRepository::InsertSale(const PartnerSaleRecord& s) {

@@ -1,0 +1,314 @@
+#include "app/privacy/data_export.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "app/transaction.hpp"
+#include "core/membership/numbers.hpp"
+#include "store/access/account_repository.hpp"
+
+namespace andel::app {
+namespace {
+
+using core::Error;
+using core::Result;
+using nlohmann::json;
+using store::Int;
+
+std::string Time(const std::optional<int64_t>& ms) {
+    return ms ? core::FormatTimestamp(core::FromMillis(*ms)) : std::string();
+}
+
+// Columns shown as numbers; the rest (member and card numbers, postal codes, ids of sales) are text.
+bool IsNumber(const std::string& name) {
+    static const std::set<std::string> kNumbers = {
+        "id",       "household_id", "points",        "balance",   "amount",
+        "earned",   "remaining",    "month",         "lot_month", "year",
+        "receipts", "is_demo",      "major",         "by_email",  "by_sms",
+        "by_post",  "by_app",       "ad_block",      "marketing", "authenticator_app",
+        "credited", "taken_back",   "reminders_sent"};
+    return kNumbers.contains(name) || name.ends_with("_minor") || name.ends_with("_bp");
+}
+
+// The rows of a query as objects: each column by name; `times` are Unix milliseconds shown as RFC 3339.
+json Rows(store::Connection& c, const std::string& sql, std::initializer_list<store::Value> params,
+          const std::vector<std::string>& names, const std::vector<std::string>& times = {}) {
+    json out = json::array();
+    for (const auto& r : c.Query(sql, params)) {
+        json row = json::object();
+        for (size_t i = 0; i < names.size(); ++i) {
+            const auto& name = names[i];
+            if (r.IsNull(i)) {
+                row[name] = nullptr;
+            } else if (std::find(times.begin(), times.end(), name) != times.end()) {
+                row[name] = Time(r.Int(i));
+            } else if (IsNumber(name)) {
+                row[name] = r.Int(i);
+            } else {
+                row[name] = r.Text(i);
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<ExportCoverage>& ExportCoverageList() {
+    static const std::vector<ExportCoverage> kList = {
+        {"persons", true, "the member's person_id"},
+        {"members", true, "the member"},
+        {"households", true, "the household the member is in"},
+        {"household_members", true, "member_id, and the household's members by number and role"},
+        {"household_events", true, "member_id"},
+        {"cards", true, "member_id"},
+        {"member_events", true, "member_id"},
+        {"terms_acceptances", true, "member_id"},
+        {"marketing_choices", true, "member_id"},
+        {"accounts", true, "member_id (never the password hash or TOTP seed)"},
+        {"sessions", true, "account_id (never the token hash)"},
+        {"auth_challenges", true, "account_id (never the code hash or sealed payload)"},
+        {"audit_log", true, "subject_member_id"},
+        {"outbox", true, "member_id or account_id (never the sealed body)"},
+        {"inbox_messages", true, "member_id"},
+        {"relogin_participants", true, "member_id"},
+        {"receipts", true, "member_id"},
+        {"redemptions", true, "member_id"},
+        {"vouchers", true, "the member's redemptions (never the code hash)"},
+        {"partner_sales", true, "member_id"},
+        {"partner_sale_reversals", true, "the member's partner sales"},
+        {"ledger_accounts", true, "owned by the member, or by the household the member owns"},
+        {"ledger_entries", true, "those with postings on the member's accounts"},
+        {"ledger_postings", true, "on the member's accounts"},
+        {"points_lots", true, "the member's accounts"},
+        {"household_month_spend", true, "the household the member owns"},
+        {"dividend_lines", true, "the household the member owns"},
+        {"api_keys", false, "machines' keys (back office, tills, partners)"},
+        {"auth_throttles", false, "counters keyed by a hash of a login or address, kept minutes"},
+        {"cooperatives", false, "reference data"},
+        {"stores", false, "reference data"},
+        {"dividend_runs", false, "totals of a yearly run"},
+        {"job_leases", false, "which node runs a job"},
+        {"number_sequences", false, "counters"},
+        {"partners", false, "companies"},
+        {"partner_agreements", false, "companies' rates"},
+        {"partner_settlements", false, "companies' payments"},
+        {"relogin_campaigns", false, "an operator's campaign"},
+        {"relogin_waves", false, "an operator's campaign"},
+        {"schema_migrations", false, "the schema's version"},
+        {"shop_rewards", false, "the points shop's catalogue"},
+        {"terms_versions", false, "the published terms"},
+    };
+    return kList;
+}
+
+Result<json> DataExport::ForMemberNumber(const std::string& member_number, const std::string& actor) {
+    if (!core::IsValidMemberNumber(member_number))
+        return Error::Malformed("a member number has 8 digits with a valid check digit", "member_number");
+    auto id = InTransaction(db_, [&](store::Connection& c) -> Result<int64_t> {
+        auto r = c.QueryOne("SELECT id FROM members WHERE member_number = $1", {store::Text(member_number)});
+        if (!r) return Error::NotFound("no member with that number");
+        // Reading a member's whole data is recorded (R_AUTH_3: staff help is audited).
+        store::AccountRepository(c).Audit(actor, "data_export", r->Int(0), "", core::ToMillis(clock_.Now()));
+        return r->Int(0);
+    });
+    if (!id) return id.error();
+    return ForMember(*id);
+}
+
+Result<json> DataExport::ForMember(int64_t member_id) {
+    auto lease = db_.Read();
+    store::Connection& c = *lease;
+    auto m = c.QueryOne("SELECT person_id FROM members WHERE id = $1", {Int(member_id)});
+    if (!m) return Error::NotFound("no such member");
+    const int64_t person_id = m->Int(0);
+    auto id = Int(member_id);
+    json out;
+    out["exported_at"] = core::FormatTimestamp(clock_.Now());
+    out["rule"] = "R_PRIV_4";
+    auto person =
+        Rows(c,
+             "SELECT id, market, first_name, last_name, birth_date, email, phone, street, postal_code, "
+             "city, created_at, updated_at FROM persons WHERE id = $1",
+             {Int(person_id)},
+             {"id", "market", "first_name", "last_name", "birth_date", "email", "phone", "street",
+              "postal_code", "city", "created_at", "updated_at"},
+             {"created_at", "updated_at"});
+    out["person"] = person.empty() ? json(nullptr) : person[0];
+    out["person"]["national_id"] = "stored only as a keyed hash (HMAC-SHA-256): Andel cannot read it back";
+    out["membership"] =
+        Rows(c,
+             "SELECT m.member_number, m.kind, m.status, m.market, co.code, st.code, "
+             "m.share_paid_minor, m.share_paid_at, m.new_login_at, m.is_demo, m.joined_at, "
+             "m.ended_at, m.end_reason FROM members m LEFT JOIN cooperatives co ON co.id = "
+             "m.cooperative_id LEFT JOIN stores st ON st.id = m.home_store_id WHERE m.id = $1",
+             {id},
+             {"member_number", "kind", "status", "market", "cooperative", "home_store", "share_paid_minor",
+              "share_paid_at", "new_login_at", "is_demo", "joined_at", "ended_at", "end_reason"},
+             {"share_paid_at", "new_login_at", "joined_at", "ended_at"})[0];
+    auto household = c.QueryOne(
+        "SELECT hm.household_id, hm.role, h.owner_member_id FROM household_members hm JOIN households h ON "
+        "h.id = hm.household_id WHERE hm.member_id = $1",
+        {id});
+    std::optional<int64_t> owned_household;
+    if (household) {
+        const int64_t h = household->Int(0);
+        if (household->Int(2) == member_id) owned_household = h;
+        json hh = {{"id", h}, {"role", household->Text(1)}};
+        // The household's members by number and role only: their own data is theirs to export.
+        hh["members"] =
+            Rows(c,
+                 "SELECT m.member_number, hm.role, hm.joined_at FROM household_members hm JOIN "
+                 "members m ON m.id = hm.member_id WHERE hm.household_id = $1 ORDER BY hm.joined_at",
+                 {Int(h)}, {"member_number", "role", "joined_at"}, {"joined_at"});
+        out["household"] = hh;
+    } else {
+        out["household"] = nullptr;
+    }
+    out["household_events"] =
+        Rows(c, "SELECT household_id, kind, actor, at FROM household_events WHERE member_id = $1 ORDER BY id",
+             {id}, {"household_id", "kind", "actor", "at"}, {"at"});
+    out["cards"] = Rows(c,
+                        "SELECT card_number, status, issued_at, status_changed_at, status_reason FROM cards "
+                        "WHERE member_id = $1 ORDER BY id",
+                        {id}, {"card_number", "status", "issued_at", "status_changed_at", "status_reason"},
+                        {"issued_at", "status_changed_at"});
+    out["member_events"] =
+        Rows(c, "SELECT kind, detail, actor, at FROM member_events WHERE member_id = $1 ORDER BY id", {id},
+             {"kind", "detail", "actor", "at"}, {"at"});
+    out["terms_acceptances"] =
+        Rows(c,
+             "SELECT v.market, v.version, v.major, a.accepted_at, a.channel FROM "
+             "terms_acceptances a JOIN terms_versions v ON v.id = a.terms_version_id "
+             "WHERE a.member_id = $1 ORDER BY a.accepted_at",
+             {id}, {"market", "version", "major", "accepted_at", "channel"}, {"accepted_at"});
+    auto choices =
+        Rows(c,
+             "SELECT email, sms, post, app, ad_block, updated_at, updated_by FROM marketing_choices "
+             "WHERE member_id = $1",
+             {id}, {"by_email", "by_sms", "by_post", "by_app", "ad_block", "updated_at", "updated_by"},
+             {"updated_at"});
+    out["marketing_choices"] = choices.empty() ? json(nullptr) : choices[0];
+    out["accounts"] =
+        Rows(c,
+             "SELECT id, kind, login_email, display_name, role, language, password_changed_at, "
+             "CASE WHEN totp_sealed IS NULL THEN 0 ELSE 1 END, status, created_at, updated_at FROM "
+             "accounts WHERE member_id = $1 ORDER BY id",
+             {id},
+             {"id", "kind", "login_email", "display_name", "role", "language", "password_changed_at",
+              "authenticator_app", "status", "created_at", "updated_at"},
+             {"password_changed_at", "created_at", "updated_at"});
+    out["sessions"] =
+        Rows(c,
+             "SELECT s.public_id, s.kind, s.method, s.device, s.created_at, s.last_used_at, "
+             "s.expires_at, s.revoked_at, s.revoke_reason FROM sessions s JOIN accounts a ON a.id = "
+             "s.account_id WHERE a.member_id = $1 ORDER BY s.id",
+             {id},
+             {"session", "kind", "method", "device", "created_at", "last_used_at", "expires_at", "revoked_at",
+              "revoke_reason"},
+             {"created_at", "last_used_at", "expires_at", "revoked_at"});
+    out["login_codes"] =
+        Rows(c,
+             "SELECT ch.purpose, ch.channel, ch.created_at, ch.expires_at, ch.consumed_at FROM "
+             "auth_challenges ch JOIN accounts a ON a.id = ch.account_id WHERE a.member_id = $1 "
+             "ORDER BY ch.id",
+             {id}, {"purpose", "channel", "created_at", "expires_at", "consumed_at"},
+             {"created_at", "expires_at", "consumed_at"});
+    out["messages_sent"] =
+        Rows(c,
+             "SELECT o.channel, o.recipient, o.template, o.language, o.marketing, o.status, "
+             "o.created_at, o.sent_at FROM outbox o WHERE o.member_id = $1 OR o.account_id IN "
+             "(SELECT id FROM accounts WHERE member_id = $1) ORDER BY o.id",
+             {id},
+             {"channel", "recipient", "template", "language", "marketing", "status", "created_at", "sent_at"},
+             {"created_at", "sent_at"});
+    out["inbox"] = Rows(
+        c, "SELECT subject, body, created_at, read_at FROM inbox_messages WHERE member_id = $1 ORDER BY id",
+        {id}, {"subject", "body", "created_at", "read_at"}, {"created_at", "read_at"});
+    out["relogin"] =
+        Rows(c,
+             "SELECT c.name, p.notified_at, p.reminders_sent, p.done_at, p.logged_out_at FROM "
+             "relogin_participants p JOIN relogin_campaigns c ON c.id = p.campaign_id WHERE p.member_id "
+             "= $1 ORDER BY p.campaign_id",
+             {id}, {"campaign", "notified_at", "reminders_sent", "done_at", "logged_out_at"},
+             {"notified_at", "done_at", "logged_out_at"});
+    out["audit"] =
+        Rows(c, "SELECT actor, action, detail, at FROM audit_log WHERE subject_member_id = $1 ORDER BY id",
+             {id}, {"actor", "action", "detail", "at"}, {"at"});
+    out["receipts"] = Rows(
+        c,
+        "SELECT s.code, r.receipt_key, r.till, r.occurred_at, r.currency, r.total_minor, "
+        "r.eligible_minor, r.bonus_minor, r.savings_minor, r.points, r.dividend_minor, "
+        "r.identified_by, r.lines, r.tenders FROM receipts r JOIN stores s ON s.id = r.store_id "
+        "WHERE r.member_id = $1 ORDER BY r.id",
+        {id},
+        {"store", "receipt_id", "till", "occurred_at", "currency", "total_minor", "eligible_minor",
+         "bonus_minor", "savings_minor", "points", "dividend_minor", "identified_by", "lines", "tenders"},
+        {"occurred_at"});
+    for (auto& r : out["receipts"]) {
+        r["lines"] = json::parse(r["lines"].get<std::string>(), nullptr, false);
+        r["tenders"] = json::parse(r["tenders"].get<std::string>(), nullptr, false);
+    }
+    out["redemptions"] =
+        Rows(c,
+             "SELECT sr.code, r.points, r.created_at, v.value_minor, v.currency, v.status, "
+             "v.expires_at, v.used_at FROM redemptions r JOIN shop_rewards sr ON sr.id = "
+             "r.reward_id LEFT JOIN vouchers v ON v.id = r.voucher_id WHERE r.member_id = $1 "
+             "ORDER BY r.id",
+             {id},
+             {"reward", "points", "created_at", "voucher_value_minor", "voucher_currency", "voucher_status",
+              "voucher_expires_at", "voucher_used_at"},
+             {"created_at", "voucher_expires_at", "voucher_used_at"});
+    out["partner_sales"] =
+        Rows(c,
+             "SELECT p.code, p.name, s.sale_key, s.sale_date, s.currency, s.amount_minor, "
+             "s.bonus_minor, s.reward, s.reward_unit, s.release_on, s.via FROM partner_sales s "
+             "JOIN partners p ON p.id = s.partner_id WHERE s.member_id = $1 ORDER BY s.id",
+             {id},
+             {"partner", "partner_name", "sale_id", "sale_date", "currency", "amount_minor", "bonus_minor",
+              "credited", "unit", "pending_until", "reported_by"});
+    out["partner_reversals"] =
+        Rows(c,
+             "SELECT s.sale_key, r.reversal_key, r.reversal_date, r.amount_minor, "
+             "r.bonus_minor, r.reward FROM partner_sale_reversals r JOIN partner_sales s ON "
+             "s.id = r.sale_id WHERE s.member_id = $1 ORDER BY r.id",
+             {id}, {"sale_id", "reversal_id", "date", "amount_minor", "bonus_minor", "taken_back"});
+    // The ledger of the accounts the member owns: their savings, and the household's when they own it.
+    json accounts = json::array();
+    for (const auto& a : c.Query("SELECT id, kind, owner_kind, unit, balance FROM ledger_accounts WHERE "
+                                 "(owner_kind = 'member' AND "
+                                 "owner_id = $1) OR (owner_kind = 'household' AND owner_id = $2) ORDER BY id",
+                                 {id, owned_household ? Int(*owned_household) : Int(-1)})) {
+        json acc = {{"kind", a.Text(1)}, {"owner", a.Text(2)}, {"unit", a.Text(3)}, {"balance", a.Int(4)}};
+        acc["entries"] = Rows(
+            c,
+            "SELECT e.source_kind, e.description, e.occurred_at, p.amount, p.lot_month FROM "
+            "ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id WHERE p.account_id = $1 "
+            "ORDER BY p.id",
+            {Int(a.Int(0))}, {"kind", "description", "occurred_at", "amount", "lot_month"}, {"occurred_at"});
+        acc["lots"] =
+            Rows(c, "SELECT month, earned, remaining FROM points_lots WHERE account_id = $1 ORDER BY month",
+                 {Int(a.Int(0))}, {"month", "earned", "remaining"});
+        accounts.push_back(std::move(acc));
+    }
+    out["ledger_accounts"] = accounts;
+    if (owned_household) {
+        out["household_month_spend"] =
+            Rows(c,
+                 "SELECT month, eligible_minor, points FROM household_month_spend WHERE household_id = $1 "
+                 "ORDER BY month",
+                 {Int(*owned_household)}, {"month", "eligible_minor", "points"});
+        out["dividend_lines"] =
+            Rows(c,
+                 "SELECT year, receipts, base_minor, rate_bp, amount_minor FROM dividend_lines "
+                 "WHERE household_id = $1 ORDER BY year, cooperative_id",
+                 {Int(*owned_household)}, {"year", "receipts", "base_minor", "rate_bp", "amount_minor"});
+    } else {
+        out["household_month_spend"] = json::array();
+        out["dividend_lines"] = json::array();
+    }
+    return out;
+}
+
+}  // namespace andel::app
