@@ -430,4 +430,17 @@ void CsvFuzzOne(const uint8_t* data, size_t size) {
     }
 }
 
+std::string CsvField(std::string_view s) {
+    std::string v;
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) v = "'";
+    v += s;
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char ch : v) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+
 }  // namespace andel::core

@@ -4,6 +4,7 @@
 #include <istream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace andel::core {
@@ -68,5 +69,9 @@ class CsvReader {
 // invariant breaks (limits held, lines increasing, all bytes consumed, same records whatever the chunking,
 // good records survive re-encoding). Shared by the libFuzzer target and the unit tests.
 void CsvFuzzOne(const uint8_t* data, size_t size);
+
+// A field for a CSV file we write (RFC 4180): quoted when it holds a comma, quote or line break; a leading
+// =, +, - or @ is prefixed with ' so a spreadsheet does not run it as a formula.
+std::string CsvField(std::string_view s);
 
 }  // namespace andel::core

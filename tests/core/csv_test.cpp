@@ -424,3 +424,19 @@ TEST(CsvReader, RandomInputsNeverCrashAndStayBounded) {
 
 }  // namespace
 }  // namespace andel::core
+
+namespace andel::core {
+namespace {
+
+TEST(CsvField, QuotesOnlyWhenNeededAndDisarmsFormulas) {
+    EXPECT_EQ(CsvField("plain"), "plain");
+    EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+    EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+    EXPECT_EQ(CsvField("=SUM(A1)"), "'=SUM(A1)");  // a spreadsheet shows it, never runs it
+    EXPECT_EQ(CsvField("@cmd,x"), "\"'@cmd,x\"");
+    EXPECT_EQ(CsvField(""), "");
+}
+
+}  // namespace
+}  // namespace andel::core

@@ -2,18 +2,7 @@
 
 namespace andel::app {
 
-std::string CsvField(std::string_view s) {
-    std::string v;
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) v = "'";
-    v += s;
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char ch : v) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
+using core::CsvField;
 
 std::string ImportResultLine(const PartnerImportRow& r) {
     return std::to_string(r.line) + "," + CsvField(r.sale_id) + "," + r.status + "," +

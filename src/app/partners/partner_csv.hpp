@@ -3,12 +3,9 @@
 #include <string_view>
 
 #include "app/partners/partner_service.hpp"
+#include "core/csv.hpp"
 
 namespace andel::app {
-
-// A field for a CSV file (RFC 4180): quoted when it holds a comma, quote or line break; a leading =, +, -
-// or @ is prefixed with ' so a spreadsheet does not run it as a formula.
-std::string CsvField(std::string_view s);
 
 // The result file of a partner sales import: a header, then one line per row of the uploaded file.
 inline constexpr const char* kImportResultHeader =

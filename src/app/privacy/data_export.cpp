@@ -22,11 +22,11 @@ std::string Time(const std::optional<int64_t>& ms) {
 // Columns shown as numbers; the rest (member and card numbers, postal codes, ids of sales) are text.
 bool IsNumber(const std::string& name) {
     static const std::set<std::string> kNumbers = {
-        "id",       "household_id", "points",        "balance",   "amount",
-        "earned",   "remaining",    "month",         "lot_month", "year",
-        "receipts", "is_demo",      "major",         "by_email",  "by_sms",
-        "by_post",  "by_app",       "ad_block",      "marketing", "authenticator_app",
-        "credited", "taken_back",   "reminders_sent"};
+        "id",       "household_id", "points",         "balance",   "amount",
+        "earned",   "remaining",    "month",          "lot_month", "year",
+        "receipts", "is_demo",      "major",          "by_email",  "by_sms",
+        "by_post",  "by_app",       "ad_block",       "marketing", "authenticator_app",
+        "credited", "taken_back",   "reminders_sent", "given"};
     return kNumbers.contains(name) || name.ends_with("_minor") || name.ends_with("_bp");
 }
 
@@ -73,6 +73,7 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"outbox", true, "member_id or account_id (never the sealed body)"},
         {"inbox_messages", true, "member_id"},
         {"relogin_participants", true, "member_id"},
+        {"consent_events", true, "member_id"},
         {"receipts", true, "member_id"},
         {"redemptions", true, "member_id"},
         {"vouchers", true, "the member's redemptions (never the code hash)"},
@@ -190,6 +191,11 @@ Result<json> DataExport::ForMember(int64_t member_id) {
              {id}, {"by_email", "by_sms", "by_post", "by_app", "ad_block", "updated_at", "updated_by"},
              {"updated_at"});
     out["marketing_choices"] = choices.empty() ? json(nullptr) : choices[0];
+    out["consents"] =
+        Rows(c,
+             "SELECT purpose, given, channel, text_version, actor, at FROM consent_events WHERE "
+             "member_id = $1 ORDER BY id",
+             {id}, {"purpose", "given", "channel", "text_version", "actor", "at"}, {"at"});
     out["accounts"] =
         Rows(c,
              "SELECT id, kind, login_email, display_name, role, language, password_changed_at, "

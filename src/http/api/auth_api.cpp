@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "app/transaction.hpp"
+#include "core/csv.hpp"
 #include "http/api/api.hpp"
 #include "http/json_body.hpp"
 #include "notify/outbox.hpp"
@@ -14,19 +15,6 @@ namespace {
 
 using nlohmann::json;
 namespace auth = app::auth;
-
-// A CSV field, quoted, with spreadsheet formulas neutralised (a leading = + - @ becomes text).
-std::string CsvField(const std::string& v) {
-    std::string q = "\"";
-    if (!v.empty() && (v.front() == '=' || v.front() == '+' || v.front() == '-' || v.front() == '@'))
-        q += '\'';
-    for (char c : v) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    q += '"';
-    return q;
-}
 
 std::string SessionKind(const std::optional<std::string>& kind) { return kind.value_or("app"); }
 
@@ -359,7 +347,7 @@ void AddAuthRoutes(Router& router, Services& s) {
                            ctx.request.request_id);
         if (format == "csv") {
             std::string csv = "id,at,actor,action,member_number,detail\r\n";
-            auto field = CsvField;
+            auto field = [](const std::string& v) { return core::CsvField(v); };
             for (const auto& e : entries)
                 csv += std::to_string(e.id) + "," + IsoMillis(e.at) + "," + field(e.actor) + "," +
                        field(e.action) + "," + field(e.subject_member_number.value_or("")) + "," +

@@ -1,6 +1,7 @@
 // A member's marketing choices (R_PRIV_1): per channel, and the ad block; by the member, or by customer
 // service on the member's behalf (audited).
 #include "app/lifecycle/membership_ending.hpp"
+#include "app/privacy/consent.hpp"
 #include "app/privacy/data_export.hpp"
 #include "app/privacy/marketing.hpp"
 #include "http/api/api.hpp"
@@ -60,6 +61,64 @@ void AddPrivacyRoutes(Router& router, Services& s) {
         auto c = s.marketing->Set(*ctx.principal.member_id, *in, ctx.principal.Actor(), false);
         if (!c) return Problem(c.error(), ctx.request.request_id);
         return JsonResponse(200, ChoicesJson(*c));
+    });
+
+    // Consents per purpose (R_PRIV_2), with their history; customer service reads them.
+    auto consents_json = [](const std::vector<app::ConsentState>& all) {
+        json out = json::array();
+        for (const auto& c : all)
+            out.push_back(
+                {{"purpose", c.purpose},
+                 {"given", c.given},
+                 {"at", c.at ? json(core::FormatTimestamp(core::FromMillis(*c.at))) : json(nullptr)},
+                 {"channel", c.at ? json(c.channel) : json(nullptr)},
+                 {"text_version", c.at ? json(c.text_version) : json(nullptr)}});
+        return json{{"consents", out}};
+    };
+    router.Add("GET", "/api/v1/me/consents", members, [&s, consents_json](Context& ctx) {
+        app::ConsentService consents(s.db, s.clock);
+        auto r = consents.Get(*ctx.principal.member_id);
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, consents_json(*r));
+    });
+    router.Add("PUT", "/api/v1/me/consents/{purpose}", members, [&s](Context& ctx) {
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        auto given = f.OptionalBool("given");
+        std::string text_version = f.RequiredString("text_version", 40);
+        std::string channel =
+            f.OptionalString("channel", 20).value_or(ctx.principal.by_cookie ? "web" : "app");
+        if (!given) f.Fail("given", "is required: true gives the consent, false withdraws it");
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        if (channel != "app" && channel != "web")
+            return Problem(core::Error::Malformed("a member answers in the app or on the web", "channel"),
+                           ctx.request.request_id);
+        app::ConsentService consents(s.db, s.clock);
+        auto r = consents.Set(*ctx.principal.member_id, ctx.Param("purpose"), *given, channel, text_version,
+                              ctx.principal.Actor());
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, {{"purpose", r->purpose},
+                                  {"given", r->given},
+                                  {"at", core::FormatTimestamp(core::FromMillis(*r->at))},
+                                  {"channel", r->channel},
+                                  {"text_version", r->text_version}});
+    });
+    auto history_json = [](const std::vector<app::ConsentEvent>& all) {
+        json out = json::array();
+        for (const auto& e : all)
+            out.push_back({{"purpose", e.purpose},
+                           {"given", e.given},
+                           {"at", core::FormatTimestamp(core::FromMillis(e.at))},
+                           {"channel", e.channel},
+                           {"text_version", e.text_version}});
+        return json{{"events", out}};
+    };
+    router.Add("GET", "/api/v1/me/consents/history", members, [&s, history_json](Context& ctx) {
+        app::ConsentService consents(s.db, s.clock);
+        auto r = consents.History(*ctx.principal.member_id);
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, history_json(*r));
     });
 
     // Ending a membership (R_LIFE_1, R_LIFE_2): what would be forfeited, then the ending itself.
