@@ -365,6 +365,10 @@ void ReadMarket(TableReader& top, FileContext& ctx, MarketRules& rules) {
     if (auto l = top.Table("lifecycle")) {
         Set(rules.inactivity_months, l->SmallInt("inactivity_months"));
         Set(rules.erasure_months, l->SmallInt("erasure_months"));
+        if (l->Has("inactivity_notice_days"))
+            Set(rules.inactivity_notice_days, l->SmallInt("inactivity_notice_days"));
+        else
+            l->Skip("inactivity_notice_days");
         if (l->Has("owner_exit"))
             Set(rules.owner_exit, l->String("owner_exit"));
         else
@@ -577,6 +581,7 @@ std::vector<std::string> ValidateMarketRules(const MarketRules& r, const std::st
     // Lifecycle, privacy, self-scanning (R_LIFE_3, R_PRIV_3, R_SCAN_1)
     CheckRange(ctx, "lifecycle.inactivity_months", r.inactivity_months, 1, 240);
     CheckRange(ctx, "lifecycle.erasure_months", r.erasure_months, 1, 240);
+    CheckRange(ctx, "lifecycle.inactivity_notice_days", r.inactivity_notice_days, 1, 365);
     if (r.owner_exit != "hand_over" && r.owner_exit != "end_household")
         ctx.Add("lifecycle.owner_exit",
                 "must be \"hand_over\" or \"end_household\" (got \"" + r.owner_exit + "\")");

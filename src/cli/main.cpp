@@ -28,6 +28,7 @@
 #include "app/ledger/dividend_job.hpp"
 #include "app/ledger/expiry_job.hpp"
 #include "app/ledger/receipt_service.hpp"
+#include "app/lifecycle/inactivity_job.hpp"
 #include "app/membership/membership_service.hpp"
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
@@ -179,6 +180,14 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
         if (report && report->lots > 0)
             spdlog::info(R"({{"msg":"expiry","households":{},"lots":{},"points":{}}})", report->households,
                          report->lots, report->points);
+    });
+    // R_LIFE_3: notices and automatic endings; idempotent, so hourly is safe; one node at a time.
+    app::InactivityJob inactivity(db, clock, cfg.markets, sealer);
+    PeriodicTask inactivity_loop("inactivity", std::chrono::hours(1), [&inactivity] {
+        auto report = inactivity.Run(false);
+        if (report && (report->notified || report->ended || report->cancelled))
+            spdlog::info(R"({{"msg":"inactivity","notified":{},"cancelled":{},"ended":{}}})",
+                         report->notified, report->cancelled, report->ended);
     });
     app::auth::ReloginService relogin(db, clock, sealer);
     PeriodicTask relogin_loop("relogin", std::chrono::minutes(1), [&relogin] {
@@ -406,6 +415,13 @@ int main(int argc, char** argv) {
     report_partners->add_option("--market", partner_market, "only this market");
     report_partners->add_option("--format", report_format, "csv or json")
         ->check(CLI::IsMember({"csv", "json"}));
+
+    auto* job_inactivity = jobs_run->add_subcommand("inactivity",
+                                                    "Tell and then end households that are inactive or have "
+                                                    "no cooperative member (R_LIFE_3); safe to run "
+                                                    "again");
+    AddCommon(job_inactivity, common);
+    job_inactivity->add_flag("--dry-run", dry_run, "report what would be told and ended; write nothing");
 
     auto* job_release = jobs_run->add_subcommand(
         "partner-release", "Make held-back partner bonus available on its day (R_PART_3); safe to run again");
@@ -672,6 +688,20 @@ int main(int argc, char** argv) {
                 static_cast<long long>(report->rejected), static_cast<long long>(report->bonus_minor),
                 seconds, out_path.c_str());
             return report->rejected > 0 ? 3 : 0;
+        }
+        if (job_inactivity->parsed()) {
+            notify::Sealer sealer(cfg.secret_key);
+            app::InactivityJob job(*db, clock, cfg.markets, sealer);
+            auto r = job.Run(dry_run);
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            std::printf("%s%lld households: %lld told, %lld active again, %lld ended (R_LIFE_3)\n",
+                        r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->households),
+                        static_cast<long long>(r->notified), static_cast<long long>(r->cancelled),
+                        static_cast<long long>(r->ended));
+            return 0;
         }
         if (job_dividend->parsed()) {
             app::DividendJob job(*db, clock, cfg.markets);

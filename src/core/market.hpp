@@ -57,6 +57,7 @@ struct MarketRules {
     // R_LIFE_2: when an owner's membership ends, "hand_over" passes the household to a participant who may
     // own it (its bonus and points stay), "end_household" ends it (they are forfeited).
     std::string owner_exit = "hand_over";
+    int inactivity_notice_days = 30;  // R_LIFE_3: notice this long before an automatic ending
 
     // Self-scanning (R_SCAN_1) and login (R_AUTH_4)
     int self_scan_min_age = 18;

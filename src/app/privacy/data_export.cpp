@@ -85,6 +85,7 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"points_lots", true, "the member's accounts"},
         {"household_month_spend", true, "the household the member owns"},
         {"dividend_lines", true, "the household the member owns"},
+        {"inactivity_notices", true, "the household the member owns"},
         {"api_keys", false, "machines' keys (back office, tills, partners)"},
         {"auth_throttles", false, "counters keyed by a hash of a login or address, kept minutes"},
         {"cooperatives", false, "reference data"},
@@ -305,6 +306,12 @@ Result<json> DataExport::ForMember(int64_t member_id) {
                  "SELECT month, eligible_minor, points FROM household_month_spend WHERE household_id = $1 "
                  "ORDER BY month",
                  {Int(*owned_household)}, {"month", "eligible_minor", "points"});
+        out["inactivity_notices"] =
+            Rows(c,
+                 "SELECT reason, last_activity_at, notified_at, due_at, ended_at FROM "
+                 "inactivity_notices WHERE household_id = $1",
+                 {Int(*owned_household)}, {"reason", "last_activity_at", "notified_at", "due_at", "ended_at"},
+                 {"last_activity_at", "notified_at", "due_at", "ended_at"});
         out["dividend_lines"] =
             Rows(c,
                  "SELECT year, receipts, base_minor, rate_bp, amount_minor FROM dividend_lines "
@@ -312,6 +319,7 @@ Result<json> DataExport::ForMember(int64_t member_id) {
                  {Int(*owned_household)}, {"year", "receipts", "base_minor", "rate_bp", "amount_minor"});
     } else {
         out["household_month_spend"] = json::array();
+        out["inactivity_notices"] = json::array();
         out["dividend_lines"] = json::array();
     }
     return out;

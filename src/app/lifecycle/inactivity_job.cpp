@@ -1,0 +1,175 @@
+#include "app/lifecycle/inactivity_job.hpp"
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "app/jobs/job_lease.hpp"
+#include "app/lifecycle/membership_ending.hpp"
+#include "app/transaction.hpp"
+#include "notify/outbox.hpp"
+
+namespace andel::app {
+namespace {
+
+using core::Error;
+using core::Result;
+using store::Int;
+using store::Text;
+
+constexpr const char* kJob = "inactivity";
+constexpr int kBatch = 500;
+
+// `months` calendar months before `t` (the same day of the month, clamped to its last day).
+int64_t MonthsBefore(core::Timestamp t, int months) {
+    using namespace std::chrono;
+    auto day = floor<days>(t);
+    year_month_day ymd{day};
+    auto target = year_month{ymd.year(), ymd.month()} - std::chrono::months(months);
+    auto last = year_month_day_last{target.year(), month_day_last{target.month()}};
+    year_month_day moved{target.year(), target.month(), std::min(ymd.day(), last.day())};
+    return core::ToMillis(time_point_cast<milliseconds>(sys_days(moved) + (t - day)));
+}
+
+struct Household {
+    int64_t id = 0, owner_id = 0, created_at = 0;
+    std::optional<std::string> email, phone;
+    std::string owner_number;
+};
+
+}  // namespace
+
+Result<InactivityReport> InactivityJob::Run(bool dry_run) {
+    const auto started = clock_.Now();
+    std::optional<JobLease> lease;
+    if (!dry_run) {
+        auto taken = JobLease::Take(db_, kJob, core::ToMillis(started), 10 * 60 * 1000);
+        if (!taken) return taken.error();
+        lease = std::move(*taken);
+    }
+    LeaseGuard guard(db_, lease);
+    InactivityReport report;
+    report.dry_run = dry_run;
+    MembershipEnding ending(db_, clock_, markets_);
+    for (const auto& [code, rules] : markets_) {
+        const int64_t now = core::ToMillis(clock_.Now());
+        const int64_t inactive_before = MonthsBefore(clock_.Now(), rules.inactivity_months);
+        const int64_t notice_ms = int64_t{rules.inactivity_notice_days} * 24 * 3600 * 1000;
+        int64_t after = 0;
+        for (;;) {
+            std::vector<Household> batch;
+            {
+                auto c = db_.Read();
+                for (const auto& r : c->Query(
+                         "SELECT h.id, h.owner_member_id, h.created_at, p.email, p.phone, m.member_number "
+                         "FROM "
+                         "households h JOIN members m ON m.id = h.owner_member_id JOIN persons p ON p.id = "
+                         "m.person_id WHERE m.market = $1 AND m.status = 'active' AND m.is_demo = 0 AND h.id "
+                         "> $2 "
+                         "ORDER BY h.id LIMIT $3",
+                         {Text(code), Int(after), Int(kBatch)}))
+                    batch.push_back({r.Int(0), r.Int(1), r.Int(2), r.OptText(3), r.OptText(4), r.Text(5)});
+            }
+            if (batch.empty()) break;
+            after = batch.back().id;
+            for (const auto& h : batch) {
+                ++report.households;
+                auto step = InTransaction(db_, [&](store::Connection& c) -> Result<int> {
+                    if (lease && !lease->Renew(c, core::ToMillis(clock_.Now())))
+                        return Error::Conflict("the inactivity job's lease was taken over");
+                    // The last earning or spending on the household's value accounts (expiry and forfeiture
+                    // are not the household's doing), or its start.
+                    int64_t last =
+                        c.QueryOne(
+                             "SELECT COALESCE(MAX(e.occurred_at), 0) FROM ledger_accounts a JOIN "
+                             "ledger_postings p ON p.account_id = a.id JOIN ledger_entries e ON e.id = "
+                             "p.entry_id WHERE a.owner_kind = 'household' AND a.owner_id = $1 AND "
+                             "e.source_kind NOT IN ('expiry', 'membership_end')",
+                             {Int(h.id)})
+                            ->Int(0);
+                    last = std::max(last, h.created_at);
+                    const bool cooperative =
+                        c.QueryOne(
+                             "SELECT COUNT(*) FROM household_members hm JOIN members m ON m.id = "
+                             "hm.member_id "
+                             "WHERE hm.household_id = $1 AND m.kind = 'member' AND m.status = 'active' AND "
+                             "m.share_paid_minor >= $2",
+                             {Int(h.id), Int(rules.share_minor)})
+                            ->Int(0) > 0;
+                    // Inactive from the day its last activity is inactivity_months old.
+                    const int64_t inactive_at = last + (now - inactive_before);
+                    std::optional<std::string> reason;
+                    if (!cooperative)
+                        reason = "no_cooperative_member";
+                    else if (inactive_at <= now + notice_ms)
+                        reason = "inactive";
+                    auto notice = c.QueryOne(
+                        "SELECT reason, due_at, ended_at FROM inactivity_notices WHERE household_id = $1",
+                        {Int(h.id)});
+                    if (!reason) {
+                        if (!notice) return 0;
+                        if (!dry_run)
+                            c.Execute("DELETE FROM inactivity_notices WHERE household_id = $1", {Int(h.id)});
+                        return 1;  // active again
+                    }
+                    if (!notice) {
+                        int64_t due =
+                            *reason == "inactive" ? std::max(inactive_at, now + notice_ms) : now + notice_ms;
+                        if (dry_run) return 2;
+                        c.Execute(
+                            "INSERT INTO inactivity_notices (household_id, reason, last_activity_at, "
+                            "notified_at, "
+                            "due_at) VALUES ($1, $2, $3, $4, $5)",
+                            {Int(h.id), Text(*reason), Int(last), Int(now), Int(due)});
+                        notify::OutgoingMessage m;
+                        m.member_id = h.owner_id;
+                        m.channel = h.email ? "email" : h.phone ? "sms" : "inapp";
+                        m.recipient = h.email ? *h.email : h.phone.value_or("");
+                        m.template_key =
+                            *reason == "inactive" ? "inactivity_notice" : "no_cooperative_member_notice";
+                        m.language = rules.language;
+                        m.params = {{"date", core::FormatDate(core::UtcDate(core::FromMillis(due)))}};
+                        ANDEL_TRY(notify::Enqueue(c, sealer_, m, clock_.Now()));  // a service message
+                        return 2;
+                    }
+                    if (!notice->IsNull(2) || notice->Int(1) > now)
+                        return 0;  // ended already, or not yet due
+                    return 3;
+                });
+                if (!step) return step.error();
+                if (*step == 1) ++report.cancelled;
+                if (*step == 2) ++report.notified;
+                if (*step != 3) continue;
+                ++report.ended;
+                if (dry_run) continue;
+                // Due: every membership of the household ends, the participants' first, then the owner's,
+                // whose ending ends the household and forfeits its value (R_LIFE_2).
+                std::vector<std::string> numbers;
+                {
+                    auto c = db_.Read();
+                    for (const auto& r :
+                         c->Query("SELECT m.member_number FROM household_members hm JOIN members m "
+                                  "ON m.id = hm.member_id WHERE hm.household_id = $1 AND hm.role = "
+                                  "'participant' AND m.status = 'active' ORDER BY m.id",
+                                  {Int(h.id)}))
+                        numbers.push_back(r.Text(0));
+                }
+                numbers.push_back(h.owner_number);
+                const std::string why = "ended automatically (R_LIFE_3)";
+                for (const auto& number : numbers) {
+                    auto ended = ending.End(number, true, why, false, "job:inactivity");
+                    if (!ended && ended.error().code != core::ErrorCode::kConflict) return ended.error();
+                }
+                auto marked = InTransaction(db_, [&](store::Connection& c) -> Result<bool> {
+                    c.Execute("UPDATE inactivity_notices SET ended_at = $2 WHERE household_id = $1",
+                              {Int(h.id), Int(core::ToMillis(clock_.Now()))});
+                    return true;
+                });
+                if (!marked) return marked.error();
+            }
+        }
+    }
+    return report;
+}
+
+}  // namespace andel::app
