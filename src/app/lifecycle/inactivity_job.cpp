@@ -31,6 +31,14 @@ int64_t MonthsBefore(core::Timestamp t, int months) {
     return core::ToMillis(time_point_cast<milliseconds>(sys_days(moved) + (t - day)));
 }
 
+// What a household needs: 0 nothing, 1 its notice withdrawn (active again), 2 a notice, 3 its ending.
+struct Decision {
+    int64_t last = 0, inactive_at = 0, due_at = 0;
+    std::optional<std::string> reason;
+    bool noticed = false, ended = false;
+    int action = 0;
+};
+
 struct Household {
     int64_t id = 0, owner_id = 0, created_at = 0;
     std::optional<std::string> email, phone;
@@ -72,22 +80,33 @@ Result<InactivityReport> InactivityJob::Run(bool dry_run) {
             }
             if (batch.empty()) break;
             after = batch.back().id;
+            if (lease) {  // most batches write nothing: renew the lease once per batch
+                auto renewed = InTransaction(db_, [&](store::Connection& c) -> Result<bool> {
+                    if (!lease->Renew(c, core::ToMillis(clock_.Now())))
+                        return Error::Conflict("the inactivity job's lease was taken over");
+                    return true;
+                });
+                if (!renewed) return renewed.error();
+            }
             for (const auto& h : batch) {
                 ++report.households;
-                auto step = InTransaction(db_, [&](store::Connection& c) -> Result<int> {
-                    if (lease && !lease->Renew(c, core::ToMillis(clock_.Now())))
-                        return Error::Conflict("the inactivity job's lease was taken over");
+                // Read first; a write transaction only when something is to be written (most households
+                // are active and need none).
+                auto decide = [&](store::Connection& c) {
                     // The last earning or spending on the household's value accounts (expiry and forfeiture
                     // are not the household's doing), or its start.
                     int64_t last =
                         c.QueryOne(
                              "SELECT COALESCE(MAX(e.occurred_at), 0) FROM ledger_accounts a JOIN "
                              "ledger_postings p ON p.account_id = a.id JOIN ledger_entries e ON e.id = "
-                             "p.entry_id WHERE a.owner_kind = 'household' AND a.owner_id = $1 AND "
-                             "e.source_kind NOT IN ('expiry', 'membership_end')",
+                             "p.entry_id WHERE a.kind IN ('household_bonus', 'household_points', "
+                             "'dividend_accrual', 'household_bonus_pending', 'household_points_pending') "
+                             "AND a.owner_kind = 'household' AND a.owner_id = $1 AND e.source_kind NOT IN "
+                             "('expiry', 'membership_end')",
                              {Int(h.id)})
                             ->Int(0);
-                    last = std::max(last, h.created_at);
+                    Decision d;
+                    d.last = std::max(last, h.created_at);
                     const bool cooperative =
                         c.QueryOne(
                              "SELECT COUNT(*) FROM household_members hm JOIN members m ON m.id = "
@@ -97,45 +116,63 @@ Result<InactivityReport> InactivityJob::Run(bool dry_run) {
                              {Int(h.id), Int(rules.share_minor)})
                             ->Int(0) > 0;
                     // Inactive from the day its last activity is inactivity_months old.
-                    const int64_t inactive_at = last + (now - inactive_before);
-                    std::optional<std::string> reason;
+                    d.inactive_at = d.last + (now - inactive_before);
                     if (!cooperative)
-                        reason = "no_cooperative_member";
-                    else if (inactive_at <= now + notice_ms)
-                        reason = "inactive";
-                    auto notice = c.QueryOne(
-                        "SELECT reason, due_at, ended_at FROM inactivity_notices WHERE household_id = $1",
-                        {Int(h.id)});
-                    if (!reason) {
-                        if (!notice) return 0;
-                        if (!dry_run)
-                            c.Execute("DELETE FROM inactivity_notices WHERE household_id = $1", {Int(h.id)});
-                        return 1;  // active again
+                        d.reason = "no_cooperative_member";
+                    else if (d.inactive_at <= now + notice_ms)
+                        d.reason = "inactive";
+                    if (auto n = c.QueryOne(
+                            "SELECT due_at, ended_at FROM inactivity_notices WHERE household_id = $1",
+                            {Int(h.id)})) {
+                        d.noticed = true;
+                        d.due_at = n->Int(0);
+                        d.ended = !n->IsNull(1);
                     }
-                    if (!notice) {
-                        int64_t due =
-                            *reason == "inactive" ? std::max(inactive_at, now + notice_ms) : now + notice_ms;
-                        if (dry_run) return 2;
-                        c.Execute(
-                            "INSERT INTO inactivity_notices (household_id, reason, last_activity_at, "
-                            "notified_at, "
-                            "due_at) VALUES ($1, $2, $3, $4, $5)",
-                            {Int(h.id), Text(*reason), Int(last), Int(now), Int(due)});
-                        notify::OutgoingMessage m;
-                        m.member_id = h.owner_id;
-                        m.channel = h.email ? "email" : h.phone ? "sms" : "inapp";
-                        m.recipient = h.email ? *h.email : h.phone.value_or("");
-                        m.template_key =
-                            *reason == "inactive" ? "inactivity_notice" : "no_cooperative_member_notice";
-                        m.language = rules.language;
-                        m.params = {{"date", core::FormatDate(core::UtcDate(core::FromMillis(due)))}};
-                        ANDEL_TRY(notify::Enqueue(c, sealer_, m, clock_.Now()));  // a service message
-                        return 2;
-                    }
-                    if (!notice->IsNull(2) || notice->Int(1) > now)
-                        return 0;  // ended already, or not yet due
-                    return 3;
-                });
+                    if (!d.reason)
+                        d.action = d.noticed ? 1 : 0;  // active again, or nothing to do
+                    else if (!d.noticed)
+                        d.action = 2;  // tell
+                    else if (!d.ended && d.due_at <= now)
+                        d.action = 3;  // end
+                    return d;
+                };
+                Decision seen;
+                {
+                    auto c = db_.Read();
+                    seen = decide(*c);
+                }
+                if (seen.action == 0) continue;
+                auto step =
+                    dry_run
+                        ? Result<int>(seen.action)
+                        : InTransaction(db_, [&](store::Connection& c) -> Result<int> {
+                              if (lease && !lease->Renew(c, core::ToMillis(clock_.Now())))
+                                  return Error::Conflict("the inactivity job's lease was taken over");
+                              Decision d = decide(c);  // again, inside the transaction
+                              if (d.action == 1)
+                                  c.Execute("DELETE FROM inactivity_notices WHERE household_id = $1",
+                                            {Int(h.id)});
+                              if (d.action == 2) {
+                                  int64_t due = *d.reason == "inactive"
+                                                    ? std::max(d.inactive_at, now + notice_ms)
+                                                    : now + notice_ms;
+                                  c.Execute(
+                                      "INSERT INTO inactivity_notices (household_id, reason, "
+                                      "last_activity_at, notified_at, due_at) VALUES ($1, $2, $3, $4, $5)",
+                                      {Int(h.id), Text(*d.reason), Int(d.last), Int(now), Int(due)});
+                                  notify::OutgoingMessage m;
+                                  m.member_id = h.owner_id;
+                                  m.channel = h.email ? "email" : h.phone ? "sms" : "inapp";
+                                  m.recipient = h.email ? *h.email : h.phone.value_or("");
+                                  m.template_key = *d.reason == "inactive" ? "inactivity_notice"
+                                                                           : "no_cooperative_member_notice";
+                                  m.language = rules.language;
+                                  m.params = {
+                                      {"date", core::FormatDate(core::UtcDate(core::FromMillis(due)))}};
+                                  ANDEL_TRY(notify::Enqueue(c, sealer_, m, clock_.Now()));  // service
+                              }
+                              return d.action;
+                          });
                 if (!step) return step.error();
                 if (*step == 1) ++report.cancelled;
                 if (*step == 2) ++report.notified;
