@@ -90,11 +90,7 @@ class DividendJobTest : public ::testing::TestWithParam<std::string> {
 
     void TearDown() override {
         if (!app_) return;
-        auto c = app_->db->Read();
-        auto problems = store::LedgerRepository(*c).Check(100);
-        std::string all;
-        for (const auto& p : problems) all += "\n  " + p;
-        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+        test::ExpectLedgerClean(*app_->db);
     }
 
     // A new Norwegian member of no-vestland (home store Bergen) who owns a household.

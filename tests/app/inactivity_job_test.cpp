@@ -30,11 +30,7 @@ class InactivityJobTest : public ::testing::TestWithParam<std::string> {
     }
     void TearDown() override {
         if (!app_) return;
-        auto c = app_->db->Read();
-        auto problems = store::LedgerRepository(*c).Check(100);
-        std::string all;
-        for (const auto& p : problems) all += "\n  " + p;
-        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+        test::ExpectLedgerClean(*app_->db);
     }
     // A Swedish member registered and shopping on `day`; returns (member number, card).
     std::pair<std::string, std::string> Member(core::Timestamp day) {

@@ -33,11 +33,7 @@ class MembershipEndingTest : public ::testing::TestWithParam<std::string> {
     }
     void TearDown() override {
         if (!app_) return;
-        auto c = app_->db->Read();
-        auto problems = store::LedgerRepository(*c).Check(100);
-        std::string all;
-        for (const auto& p : problems) all += "\n  " + p;
-        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+        test::ExpectLedgerClean(*app_->db);
     }
     RegisterInput Person(int year, int64_t share) {
         RegisterInput in;

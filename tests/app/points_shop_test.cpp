@@ -57,11 +57,7 @@ class PointsShopTest : public ::testing::TestWithParam<std::string> {
 
     void TearDown() override {
         if (!app_) return;
-        auto c = app_->db->Read();
-        auto problems = store::LedgerRepository(*c).Check(100);
-        std::string all;
-        for (const auto& p : problems) all += "\n  " + p;
-        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+        test::ExpectLedgerClean(*app_->db);
     }
 
     // A new Swedish member of the Umeå cooperative who owns a household; returns (member number, card).

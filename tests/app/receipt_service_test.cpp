@@ -99,11 +99,7 @@ class ReceiptServiceTest : public ::testing::TestWithParam<std::string> {
 
     void TearDown() override {
         if (!app_) return;
-        auto c = app_->db->Read();
-        auto problems = store::LedgerRepository(*c).Check(100);
-        std::string all;
-        for (const auto& p : problems) all += "\n  " + p;
-        EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
+        test::ExpectLedgerClean(*app_->db);
     }
 
     Result<ReceiptOutcome> Post(int64_t store, const ReceiptInput& in) {

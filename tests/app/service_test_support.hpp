@@ -10,6 +10,8 @@
 #include "app/ledger/receipt_service.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/ledger/ledger_repository.hpp"
 
 namespace andel::test {
 
@@ -45,6 +47,16 @@ inline std::string Personnummer(int year, int month, int day, int serial) {
     std::snprintf(full, sizeof full, "%04d%02d%02d%03d%d", year, month, day, serial % 1000,
                   (10 - sum % 10) % 10);
     return full;
+}
+
+// `andel check ledger` on the test's database: every entry sums to zero, every cached balance equals its
+// postings, no member's balance below zero. Service suites call it after every test.
+inline void ExpectLedgerClean(store::Database& db) {
+    auto c = db.Read();
+    auto problems = store::LedgerRepository(*c).Check(100);
+    std::string all;
+    for (const auto& p : problems) all += "\n  " + p;
+    EXPECT_TRUE(problems.empty()) << "ledger check:" << all;
 }
 
 // An instant in UTC.
