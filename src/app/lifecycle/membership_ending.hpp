@@ -44,6 +44,13 @@ class MembershipEnding {
                                            const std::string& reason, bool leave_cooperative,
                                            const std::string& actor);
 
+    // The same inside the caller's transaction (a job ending many in one transaction).
+    core::Result<MembershipEndOutcome> EndIn(store::Connection& c, const std::string& member_number,
+                                             bool by_operator, const std::string& reason,
+                                             bool leave_cooperative, const std::string& actor) {
+        return Run(c, member_number, true, by_operator, reason, leave_cooperative, actor);
+    }
+
   private:
     core::Result<MembershipEndOutcome> Run(store::Connection& c, const std::string& member_number, bool apply,
                                            bool by_operator, const std::string& reason,
