@@ -32,6 +32,7 @@
 #include "app/membership/membership_service.hpp"
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
+#include "app/privacy/erasure_job.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
 #include "http/server.hpp"
@@ -188,6 +189,12 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
         if (report && (report->notified || report->ended || report->cancelled))
             spdlog::info(R"({{"msg":"inactivity","notified":{},"cancelled":{},"ended":{}}})",
                          report->notified, report->cancelled, report->ended);
+    });
+    // R_PRIV_3: erasure 12 months after an ending; idempotent, so hourly is safe; one node at a time.
+    app::ErasureJob erasure(db, clock, cfg.markets);
+    PeriodicTask erasure_loop("erasure", std::chrono::hours(1), [&erasure] {
+        auto report = erasure.Run(false);
+        if (report && report->erased > 0) spdlog::info(R"({{"msg":"erasure","erased":{}}})", report->erased);
     });
     app::auth::ReloginService relogin(db, clock, sealer);
     PeriodicTask relogin_loop("relogin", std::chrono::minutes(1), [&relogin] {
@@ -422,6 +429,12 @@ int main(int argc, char** argv) {
                                                     "again");
     AddCommon(job_inactivity, common);
     job_inactivity->add_flag("--dry-run", dry_run, "report what would be told and ended; write nothing");
+
+    auto* job_erasure = jobs_run->add_subcommand("erasure",
+                                                 "Delete or anonymise the personal data of memberships ended "
+                                                 "12 months ago (R_PRIV_3); safe to run again");
+    AddCommon(job_erasure, common);
+    job_erasure->add_flag("--dry-run", dry_run, "count the memberships due; write nothing");
 
     auto* job_release = jobs_run->add_subcommand(
         "partner-release", "Make held-back partner bonus available on its day (R_PART_3); safe to run again");
@@ -701,6 +714,21 @@ int main(int argc, char** argv) {
                         r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->households),
                         static_cast<long long>(r->notified), static_cast<long long>(r->cancelled),
                         static_cast<long long>(r->ended));
+            return 0;
+        }
+        if (job_erasure->parsed()) {
+            app::ErasureJob job(*db, clock, cfg.markets);
+            auto started = std::chrono::steady_clock::now();
+            auto r = job.Run(dry_run);
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            std::printf("%s%lld memberships %s in %.1f s (R_PRIV_3)\n",
+                        r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->erased),
+                        r->dry_run ? "due for erasure" : "erased", seconds);
             return 0;
         }
         if (job_dividend->parsed()) {

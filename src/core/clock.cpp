@@ -1,5 +1,6 @@
 #include "core/clock.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -17,6 +18,16 @@ bool ParseInt(std::string_view text, int& out) {
 }  // namespace
 
 Date UtcDate(Timestamp t) { return Date{std::chrono::floor<std::chrono::days>(t)}; }
+
+Timestamp MonthsBefore(Timestamp t, int months) {
+    using namespace std::chrono;
+    auto day = floor<days>(t);
+    year_month_day ymd{day};
+    auto target = year_month{ymd.year(), ymd.month()} - std::chrono::months(months);
+    auto last = year_month_day_last{target.year(), month_day_last{target.month()}};
+    year_month_day moved{target.year(), target.month(), std::min(ymd.day(), last.day())};
+    return sys_days(moved) + (t - day);
+}
 
 int AgeOn(Date birth, Date on) {
     int age = static_cast<int>(on.year()) - static_cast<int>(birth.year());

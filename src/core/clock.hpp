@@ -45,6 +45,9 @@ bool ParseDate(std::string_view text, Date& out);
 // RFC 3339 UTC with milliseconds: "2026-11-23T16:06:23.000Z".
 std::string FormatTimestamp(Timestamp t);
 bool ParseTimestamp(std::string_view text, Timestamp& out);
+// The instant `months` calendar months before `t`: the same time on the same day of the month, clamped to
+// that month's last day (2026-03-31 less one month is 2026-02-28).
+Timestamp MonthsBefore(Timestamp t, int months);
 inline int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
 inline Timestamp FromMillis(int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
 

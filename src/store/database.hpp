@@ -15,6 +15,11 @@ namespace andel::store {
 enum class Engine { kSqlite, kPostgres };
 std::string_view EngineName(Engine e);
 
+// A list of ids bound as one parameter, so a statement over a batch is prepared once whatever the batch's
+// length: `column IN ...` is written as "column " + InIds(engine, "$1"), with IdsParam(engine, ids) bound
+// to $1 ("IN (SELECT value FROM json_each($1))" on SQLite, "= ANY(CAST($1 AS BIGINT[]))" on PostgreSQL).
+std::string InIds(Engine e, std::string_view placeholder);
+
 // A bound parameter. SQL is written once, portably, with $1..$N placeholders; the SQLite adapter maps
 // them to ?1..?N. Booleans are bound as 0/1 integers and columns holding them are integers on both engines;
 // timestamps are integers (Unix milliseconds, UTC); dates are 'YYYY-MM-DD' text.
@@ -23,6 +28,7 @@ using Value = std::variant<std::nullptr_t, int64_t, std::string>;
 inline Value Null() { return nullptr; }
 inline Value Int(int64_t v) { return v; }
 inline Value Text(std::string v) { return Value(std::move(v)); }
+Value IdsParam(Engine e, const std::vector<int64_t>& ids);
 template <typename T>
 Value OptionalText(const std::optional<T>& v) {
     return v ? Value(std::string(*v)) : Value(nullptr);

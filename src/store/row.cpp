@@ -4,6 +4,22 @@
 
 namespace andel::store {
 
+std::string InIds(Engine e, std::string_view placeholder) {
+    std::string p(placeholder);
+    return e == Engine::kSqlite ? "IN (SELECT value FROM json_each(" + p + "))"
+                                : "= ANY(CAST(" + p + " AS BIGINT[]))";
+}
+
+Value IdsParam(Engine e, const std::vector<int64_t>& ids) {
+    std::string out(1, e == Engine::kSqlite ? '[' : '{');
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(ids[i]);
+    }
+    out += e == Engine::kSqlite ? ']' : '}';
+    return out;
+}
+
 std::string_view EngineName(Engine e) {
     switch (e) {
         case Engine::kSqlite:

@@ -98,6 +98,21 @@ TEST(Cli, MigrateThenKeysCreateListRevoke) {
     EXPECT_EQ(Andel("keys revoke " + key_id + " " + common).exit_code, 1);
 }
 
+// The erasure job from the command line (R_PRIV_3): a dry run counts, a run erases nothing on a database whose
+// memberships are all active, and says so.
+TEST(Cli, ErasureJobRunsAndSaysWhatItDid_R_PRIV_3) {
+    auto dir = TempDir("erasure");
+    std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
+    ASSERT_EQ(Andel("migrate " + common).exit_code, 0);
+    auto dry = Andel("jobs run erasure --dry-run " + common);
+    EXPECT_EQ(dry.exit_code, 0) << dry.output;
+    EXPECT_NE(dry.output.find("dry run, nothing written: 0 memberships due for erasure"), std::string::npos)
+        << dry.output;
+    auto run = Andel("jobs run erasure " + common);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_NE(run.output.find("0 memberships erased"), std::string::npos) << run.output;
+}
+
 // SIGTERM: a request in flight finishes, then the process exits 0.
 // A partner set up from the command line, a key for it, a file of sales imported with its result file, and
 // the report (R_PART_1, R_PART_3, R_PART_4).

@@ -14,7 +14,7 @@
 namespace andel::test {
 
 // The services and router of `andel serve` (src/cli/main.cpp) over a fresh database of `engine`, with the
-// shipped configuration, a fixed clock (2026-11-23T08:00:00Z) and, when `demo` is set, the demo dataset
+// shipped configuration, a fixed clock (2026-11-23T12:00:00Z) and, when `demo` is set, the demo dataset
 // with its logins. Passwords are hashed at argon2id's lowest cost here, so suites with many logins stay fast
 // (tests/app/password_test.cpp checks the configured cost).
 struct TestApp {

@@ -21,17 +21,6 @@ using store::Text;
 constexpr const char* kJob = "inactivity";
 constexpr int kBatch = 500;
 
-// `months` calendar months before `t` (the same day of the month, clamped to its last day).
-int64_t MonthsBefore(core::Timestamp t, int months) {
-    using namespace std::chrono;
-    auto day = floor<days>(t);
-    year_month_day ymd{day};
-    auto target = year_month{ymd.year(), ymd.month()} - std::chrono::months(months);
-    auto last = year_month_day_last{target.year(), month_day_last{target.month()}};
-    year_month_day moved{target.year(), target.month(), std::min(ymd.day(), last.day())};
-    return core::ToMillis(time_point_cast<milliseconds>(sys_days(moved) + (t - day)));
-}
-
 // What a household needs: 0 nothing, 1 its notice withdrawn (active again), 2 a notice, 3 its ending.
 struct Decision {
     int64_t last = 0, inactive_at = 0, due_at = 0;
@@ -62,7 +51,8 @@ Result<InactivityReport> InactivityJob::Run(bool dry_run) {
     MembershipEnding ending(db_, clock_, markets_);
     for (const auto& [code, rules] : markets_) {
         const int64_t now = core::ToMillis(clock_.Now());
-        const int64_t inactive_before = MonthsBefore(clock_.Now(), rules.inactivity_months);
+        const int64_t inactive_before =
+            core::ToMillis(core::MonthsBefore(clock_.Now(), rules.inactivity_months));
         const int64_t notice_ms = int64_t{rules.inactivity_notice_days} * 24 * 3600 * 1000;
         int64_t after = 0;
         for (;;) {

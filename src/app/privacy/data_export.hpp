@@ -10,12 +10,13 @@
 namespace andel::app {
 
 // How a table stands with a member's export (R_PRIV_4): exported (and through which reference), or holding
-// no personal data of members (and why). Every table of the schema is one or the other; a test holds the
-// list to the schema, so a new table cannot be forgotten.
+// no personal data of members (and why); and what the erasure job does to it (R_PRIV_3). Every table of the
+// schema is listed; a test holds the list to the schema, so a new table cannot be forgotten.
 struct ExportCoverage {
     std::string table;
     bool exported = false;
-    std::string how;  // the reference it is selected by, or why it holds nothing personal
+    std::string how;      // the reference it is selected by, or why it holds nothing personal
+    std::string erasure;  // what ErasureJob does with the member's rows (R_PRIV_3)
 };
 const std::vector<ExportCoverage>& ExportCoverageList();
 
