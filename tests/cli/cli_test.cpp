@@ -98,8 +98,8 @@ TEST(Cli, MigrateThenKeysCreateListRevoke) {
     EXPECT_EQ(Andel("keys revoke " + key_id + " " + common).exit_code, 1);
 }
 
-// The erasure job from the command line (R_PRIV_3): a dry run counts, a run erases nothing on a database whose
-// memberships are all active, and says so.
+// The erasure job from the command line (R_PRIV_3): a dry run counts, a run erases nothing on a database
+// whose memberships are all active, and says so.
 TEST(Cli, ErasureJobRunsAndSaysWhatItDid_R_PRIV_3) {
     auto dir = TempDir("erasure");
     std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
