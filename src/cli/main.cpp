@@ -30,6 +30,7 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/lifecycle/inactivity_job.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/membership/terms.hpp"
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
@@ -195,6 +196,12 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     PeriodicTask erasure_loop("erasure", std::chrono::hours(1), [&erasure] {
         auto report = erasure.Run(false);
         if (report && report->erased > 0) spdlog::info(R"({{"msg":"erasure","erased":{}}})", report->erased);
+    });
+    // R_MEM_9: a major change of the terms is told to every member, in batches, soon after it is published.
+    app::TermsService terms(db, clock, cfg.markets, sealer);
+    PeriodicTask terms_loop("terms-notice", std::chrono::minutes(1), [&terms] {
+        auto report = terms.RunNotices(false);
+        if (report && report->told > 0) spdlog::info(R"({{"msg":"terms-notice","told":{}}})", report->told);
     });
     app::auth::ReloginService relogin(db, clock, sealer);
     PeriodicTask relogin_loop("relogin", std::chrono::minutes(1), [&relogin] {
@@ -435,6 +442,11 @@ int main(int argc, char** argv) {
                                                  "12 months ago (R_PRIV_3); safe to run again");
     AddCommon(job_erasure, common);
     job_erasure->add_flag("--dry-run", dry_run, "count the memberships due; write nothing");
+
+    auto* job_terms = jobs_run->add_subcommand(
+        "terms-notice", "Tell every member of a major change of the terms (R_MEM_9); safe to run again");
+    AddCommon(job_terms, common);
+    job_terms->add_flag("--dry-run", dry_run, "count the members who would be told; write nothing");
 
     auto* job_release = jobs_run->add_subcommand(
         "partner-release", "Make held-back partner bonus available on its day (R_PART_3); safe to run again");
@@ -714,6 +726,19 @@ int main(int argc, char** argv) {
                         r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->households),
                         static_cast<long long>(r->notified), static_cast<long long>(r->cancelled),
                         static_cast<long long>(r->ended));
+            return 0;
+        }
+        if (job_terms->parsed()) {
+            notify::Sealer sealer(cfg.secret_key);
+            app::TermsService terms(*db, clock, cfg.markets, sealer);
+            auto r = terms.RunNotices(dry_run);
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            std::printf("%s%lld members %s of %lld major terms versions (R_MEM_9)\n",
+                        r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->told),
+                        r->dry_run ? "would be told" : "told", static_cast<long long>(r->versions));
             return 0;
         }
         if (job_erasure->parsed()) {

@@ -644,10 +644,11 @@ TEST_P(MembershipServiceTest, MovesCooperativeWithinMarketOnly_R_MEM_8) {
 // --- Terms ---------------------------------------------------------------------------------------------
 
 TEST_P(MembershipServiceTest, PublishesAndAcceptsOnlyTheLatestTerms_R_MEM_9) {
-    auto v1 = service_->PublishTerms({0, "se", "2026-1", "Medlemsvillkor", false, 0});
+    auto v1 = service_->PublishTerms({0, "se", "2026-1", "Medlemsvillkor", false, 0, "", std::nullopt});
     ASSERT_TRUE(IsOk(v1));
     EXPECT_EQ(v1->published_at, core::ToMillis(clock_.Now()));
-    EXPECT_TRUE(Fails(service_->PublishTerms({0, "se", "2026-1", "Again", false, 0}), ErrorCode::kConflict));
+    EXPECT_TRUE(Fails(service_->PublishTerms({0, "se", "2026-1", "Again", false, 0, "", std::nullopt}),
+                      ErrorCode::kConflict));
 
     RegisterInput with_terms = Se();
     with_terms.terms_version = "2026-1";
@@ -668,7 +669,7 @@ TEST_P(MembershipServiceTest, PublishesAndAcceptsOnlyTheLatestTerms_R_MEM_9) {
     EXPECT_EQ(accepted->accepted_terms->first, "2026-1");
 
     clock_.Advance(std::chrono::hours(24));
-    auto v2 = service_->PublishTerms({0, "se", "2027-1", "Större ändring", true, 0});
+    auto v2 = service_->PublishTerms({0, "se", "2027-1", "Större ändring", true, 0, "", std::nullopt});
     ASSERT_TRUE(IsOk(v2));
     EXPECT_TRUE(Refused(service_->AcceptTerms(*b.member.member_number, "2026-1", "app"), "R_MEM_9"));
     EXPECT_EQ(Reload(b).accepted_terms->first, "2026-1");
@@ -678,7 +679,7 @@ TEST_P(MembershipServiceTest, PublishesAndAcceptsOnlyTheLatestTerms_R_MEM_9) {
     EXPECT_EQ(latest->accepted_terms->second, core::ToMillis(clock_.Now()));
     EXPECT_TRUE(Fails(service_->AcceptTerms(*b.member.member_number, "9999-9", "web"), ErrorCode::kNotFound));
     // Another market's terms are not these.
-    EXPECT_TRUE(IsOk(service_->PublishTerms({0, "dk", "2028-1", "Vilkår", false, 0})));
+    EXPECT_TRUE(IsOk(service_->PublishTerms({0, "dk", "2028-1", "Vilkår", false, 0, "", std::nullopt})));
     EXPECT_TRUE(IsOk(service_->AcceptTerms(*a.member.member_number, "2027-1", "app")));
 }
 

@@ -100,7 +100,7 @@ TEST(Cli, MigrateThenKeysCreateListRevoke) {
 
 // The erasure job from the command line (R_PRIV_3): a dry run counts, a run erases nothing on a database
 // whose memberships are all active, and says so.
-TEST(Cli, ErasureJobRunsAndSaysWhatItDid_R_PRIV_3) {
+TEST(Cli, ErasureAndTermsNoticeJobsRunAndSayWhatTheyDid_R_PRIV_3_R_MEM_9) {
     auto dir = TempDir("erasure");
     std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
     ASSERT_EQ(Andel("migrate " + common).exit_code, 0);
@@ -111,6 +111,11 @@ TEST(Cli, ErasureJobRunsAndSaysWhatItDid_R_PRIV_3) {
     auto run = Andel("jobs run erasure " + common);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_NE(run.output.find("0 memberships erased"), std::string::npos) << run.output;
+    // R_MEM_9: no major change of the terms is waiting to be told.
+    auto terms = Andel("jobs run terms-notice " + common);
+    EXPECT_EQ(terms.exit_code, 0) << terms.output;
+    EXPECT_NE(terms.output.find("0 members told of 0 major terms versions"), std::string::npos)
+        << terms.output;
 }
 
 // SIGTERM: a request in flight finishes, then the process exits 0.

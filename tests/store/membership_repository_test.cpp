@@ -270,12 +270,12 @@ TEST_P(MembershipRepositoryTest, TakenCardNumberAndTermsVersionAreConflicts) {
     ASSERT_FALSE(card.ok());
     EXPECT_EQ(card.error().code, ErrorCode::kConflict);
 
-    ASSERT_TRUE(repo_->InsertTerms({0, "se", "2026-1", "First", false, kNow}).ok());
-    auto terms = repo_->InsertTerms({0, "se", "2026-1", "Again", true, kNow + 1});
+    ASSERT_TRUE(repo_->InsertTerms({0, "se", "2026-1", "First", false, kNow, "", std::nullopt}).ok());
+    auto terms = repo_->InsertTerms({0, "se", "2026-1", "Again", true, kNow + 1, "", std::nullopt});
     ASSERT_FALSE(terms.ok());
     EXPECT_EQ(terms.error().code, ErrorCode::kConflict);
     // The same version in another market is another document.
-    EXPECT_TRUE(repo_->InsertTerms({0, "dk", "2026-1", "Første", false, kNow}).ok());
+    EXPECT_TRUE(repo_->InsertTerms({0, "dk", "2026-1", "Første", false, kNow, "", std::nullopt}).ok());
 }
 
 TEST_P(MembershipRepositoryTest, ReserveSequenceHandsOutConsecutiveBlocks) {
@@ -468,7 +468,7 @@ TEST_P(MembershipRepositoryTest, MemberUpdatesBumpVersionAndEventsListNewestFirs
 
 TEST_P(MembershipRepositoryTest, TermsLatestAcceptAndAccepted_R_MEM_9) {
     EXPECT_FALSE(repo_->LatestTerms("se"));
-    auto v1 = repo_->InsertTerms({0, "se", "2026-1", "First terms", false, kNow});
+    auto v1 = repo_->InsertTerms({0, "se", "2026-1", "First terms", false, kNow, "", std::nullopt});
     ASSERT_TRUE(v1.ok());
     auto latest = repo_->LatestTerms("se");
     ASSERT_TRUE(latest);
@@ -477,9 +477,9 @@ TEST_P(MembershipRepositoryTest, TermsLatestAcceptAndAccepted_R_MEM_9) {
     EXPECT_FALSE(latest->major);
     EXPECT_EQ(latest->published_at, kNow);
 
-    auto v2 = repo_->InsertTerms({0, "se", "2026-2", "Major change", true, kNow + 1000});
+    auto v2 = repo_->InsertTerms({0, "se", "2026-2", "Major change", true, kNow + 1000, "", std::nullopt});
     ASSERT_TRUE(v2.ok());
-    ASSERT_TRUE(repo_->InsertTerms({0, "dk", "2027-1", "Danish", false, kNow + 5000}).ok());
+    ASSERT_TRUE(repo_->InsertTerms({0, "dk", "2027-1", "Danish", false, kNow + 5000, "", std::nullopt}).ok());
     latest = repo_->LatestTerms("se");
     ASSERT_TRUE(latest);
     EXPECT_EQ(latest->version, "2026-2");

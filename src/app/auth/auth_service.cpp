@@ -176,6 +176,7 @@ Result<IssuedSession> AuthService::OpenSession(store::Connection& c, int64_t acc
     s.expires_at = now + (kind == "web" ? settings_.web_session_ms : settings_.app_session_ms);
     s.method = method;
     s.kind = kind == "web" ? "web" : "app";
+    s.account_id = account_id;
     store::SessionRecord r;
     r.public_id = s.public_id;
     r.token_hash = Sha256Hex(s.token);

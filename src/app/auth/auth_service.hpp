@@ -44,6 +44,7 @@ struct IssuedSession {
     int64_t expires_at = 0;
     std::string method;
     std::string kind;  // app | web
+    int64_t account_id = 0;
 };
 
 // The outcome of the first step of a login: either a session (the demo member, R_MEM_10) or a challenge

@@ -11,6 +11,24 @@
 namespace andel::app {
 namespace {
 
+// The demo's member terms (after se-member-terms): the full text members are asked to accept (R_MEM_9).
+constexpr const char* kDemoTermsBody =
+    "Member terms, version 2026-1 (demo).\n"
+    "1. The terms. These terms apply between you and your cooperative. The latest version is always "
+    "published; "
+    "a major change is told to every member, and a member who does not accept it may end the membership.\n"
+    "2. Membership. Anyone living in the market may become a member; each person holds one membership. A "
+    "member pays the cooperative's share once; it is refunded when the member leaves the cooperative.\n"
+    "3. Household. Up to the market's number of people may share one household and pool bonus or points. The "
+    "owner adds and removes participants.\n"
+    "4. Bonus and points. Purchases with the member card earn bonus or points as the market's rules say; "
+    "points "
+    "expire after 36 months.\n"
+    "5. Personal data. The cooperative keeps what the membership needs, asks before tracking or "
+    "personalising, lets you see everything it holds, and deletes it within 12 months after the membership "
+    "ends.\n"
+    "6. Ending. You may end the membership at any time; its bonus and points are then forfeited.\n";
+
 void DemoKey(store::Connection& c, const std::string& token, const std::string& role,
              std::optional<int64_t> store_id, const std::string& name, int64_t now) {
     store::ApiKeyRecord k;
@@ -128,8 +146,8 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
 
     MembershipService membership(db, clock, markets, national_id_key);
     for (const auto& [code, rules] : markets) {
-        auto r = membership.PublishTerms(
-            {0, code, "2026-1", "Medlemsvilkår / member terms, version 2026-1", true, 0});
+        auto r = membership.PublishTerms({0, code, "2026-1", "Medlemsvilkår / member terms, version 2026-1",
+                                          true, 0, kDemoTermsBody, std::nullopt});
         if (!r && r.error().code != core::ErrorCode::kConflict) throw std::runtime_error(r.error().detail);
     }
 

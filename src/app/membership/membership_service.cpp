@@ -507,10 +507,15 @@ Result<store::TermsRecord> MembershipService::PublishTerms(const store::TermsRec
         return Error::Malformed("version is 1 to 32 characters", "version");
     if (terms.summary.empty() || terms.summary.size() > 2000)
         return Error::Malformed("summary is 1 to 2000 characters", "summary");
+    if (terms.body.size() > 100'000) return Error::Malformed("body is at most 100 000 characters", "body");
     return InTransaction(db_, [&](store::Connection& c) -> Result<store::TermsRecord> {
         MembershipRepository repo(c);
         store::TermsRecord t = terms;
         t.published_at = core::ToMillis(clock_.Now());
+        // Only a major change of terms members have is told (R_MEM_9): a minor one, or a market's first
+        // terms, has no notice to send.
+        t.notified_at.reset();
+        if (!t.major || !repo.LatestTerms(t.market)) t.notified_at = t.published_at;
         auto id = repo.InsertTerms(t);
         if (!id) return id.error();
         t.id = *id;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "app/membership/terms.hpp"
 #include "app/transaction.hpp"
 #include "core/csv.hpp"
 #include "http/api/api.hpp"
@@ -32,12 +33,22 @@ std::string SessionCookie(const std::string& token, int64_t max_age_s) {
     return c;
 }
 
-// A new session: an app gets the token in the body; a page gets an HttpOnly cookie and its CSRF token.
-Response SessionResponse(const auth::IssuedSession& s, const std::string& kind, const core::Clock& clock) {
+// A new session: an app gets the token in the body; a page gets an HttpOnly cookie and its CSRF token. A
+// member who has not accepted a major change of the terms is asked now (R_MEM_9): `terms.answer_needed`.
+Response SessionResponse(const auth::IssuedSession& s, const std::string& kind, Services& services) {
+    const core::Clock& clock = services.clock;
     json body = {{"status", "logged_in"},
                  {"session_id", s.public_id},
                  {"method", s.method},
                  {"expires_at", IsoMillis(s.expires_at)}};
+    {
+        auto c = services.db.Read();
+        auto member = c->QueryOne("SELECT member_id FROM accounts WHERE id = $1 AND member_id IS NOT NULL",
+                                  {store::Int(s.account_id)});
+        if (member)
+            if (auto terms = app::TermsService::StatusIn(*c, member->Int(0)))
+                body["terms"] = {{"version", terms->latest.version}, {"answer_needed", terms->answer_needed}};
+    }
     Response r;
     if (kind == "web") {
         body["csrf_token"] = s.csrf_token;
@@ -105,7 +116,7 @@ void AddAuthRoutes(Router& router, Services& s) {
         in.client_address = ctx.request.remote_address;
         auto step = s.auth.Login(in);
         if (!step) return Problem(step.error(), ctx.request.request_id);
-        if (step->session) return SessionResponse(*step->session, in.session_kind, s.clock);
+        if (step->session) return SessionResponse(*step->session, in.session_kind, s);
         Response r = JsonResponse(200, {{"status", "second_step_required"},
                                         {"challenge", step->challenge},
                                         {"channel", step->channel},
@@ -126,7 +137,7 @@ void AddAuthRoutes(Router& router, Services& s) {
         auto session = s.auth.Verify(challenge, code, ctx.request.remote_address);
         if (!session) return Problem(session.error(), ctx.request.request_id);
         // The session kind was chosen at the first step; a page session answers with a cookie.
-        return SessionResponse(*session, session->kind, s.clock);
+        return SessionResponse(*session, session->kind, s);
     });
 
     // BankID instead of password + code (R_AUTH_4): the app or browser goes to `authorization_url`; the
@@ -160,7 +171,7 @@ void AddAuthRoutes(Router& router, Services& s) {
                            ctx.request.request_id);
         auto session = s.bankid->Complete(*code, *state);
         if (!session) return Problem(session.error(), ctx.request.request_id);
-        return SessionResponse(*session, session->kind, s.clock);
+        return SessionResponse(*session, session->kind, s);
     });
 
     // Who is logged in, with the roles the session carries.

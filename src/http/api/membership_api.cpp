@@ -397,13 +397,11 @@ void AddMembershipRoutes(Router& router, Services& s) {
     });
 
     auto terms_json = [](const store::TermsRecord& r) {
-        return json{{"market", r.market},
-                    {"version", r.version},
-                    {"major", r.major},
-                    {"summary", r.summary},
-                    {"published_at", Time(r.published_at)}};
+        return json{{"market", r.market},   {"version", r.version}, {"major", r.major},
+                    {"summary", r.summary}, {"body", r.body},       {"published_at", Time(r.published_at)}};
     };
-    router.Add("GET", "/api/v1/terms/{market}", kTillOrBackOffice, [&s, terms_json](Context& ctx) {
+    // R_MEM_9: the latest terms are always published, to anyone.
+    router.Add("GET", "/api/v1/terms/{market}", {}, [&s, terms_json](Context& ctx) {
         return Reply(ctx, s.membership.LatestTerms(ctx.Param("market")), 200, terms_json);
     });
 
@@ -415,6 +413,7 @@ void AddMembershipRoutes(Router& router, Services& s) {
         t.market = f.RequiredString("market", 8);
         t.version = f.RequiredString("version", 32);
         t.summary = f.RequiredString("summary", 2000);
+        t.body = f.OptionalString("body", 100'000).value_or("");
         t.major = f.OptionalBool("major").value_or(false);
         if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
         return Reply(ctx, s.membership.PublishTerms(t), 201, terms_json);

@@ -1,6 +1,7 @@
 // A member's marketing choices (R_PRIV_1): per channel, and the ad block; by the member, or by customer
 // service on the member's behalf (audited).
 #include "app/lifecycle/membership_ending.hpp"
+#include "app/membership/terms.hpp"
 #include "app/privacy/consent.hpp"
 #include "app/privacy/data_export.hpp"
 #include "app/privacy/marketing.hpp"
@@ -176,6 +177,57 @@ void AddPrivacyRoutes(Router& router, Services& s) {
                    if (!r) return Problem(r.error(), ctx.request.request_id);
                    return JsonResponse(200, ending_json(*r));
                });
+
+    // The member terms (R_MEM_9): where the member stands, accepting the latest, or declining a major change,
+    // which ends the membership.
+    auto terms_status_json = [](const app::TermsStatus& t) {
+        return json{
+            {"latest",
+             {{"version", t.latest.version},
+              {"major", t.latest.major},
+              {"summary", t.latest.summary},
+              {"body", t.latest.body},
+              {"published_at", core::FormatTimestamp(core::FromMillis(t.latest.published_at))}}},
+            {"accepted_version", t.accepted_version ? json(*t.accepted_version) : json(nullptr)},
+            {"accepted_at",
+             t.accepted_at ? json(core::FormatTimestamp(core::FromMillis(*t.accepted_at))) : json(nullptr)},
+            {"answer_needed", t.answer_needed}};
+    };
+    router.Add("GET", "/api/v1/me/terms", members, [&s, terms_status_json](Context& ctx) {
+        app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+        auto r = terms.Status(*ctx.principal.member_id);
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, terms_status_json(*r));
+    });
+    router.Add("POST", "/api/v1/me/terms/acceptance", members, [&s, terms_status_json](Context& ctx) {
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string version = f.RequiredString("version", 32);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+        auto r = terms.Accept(*ctx.principal.member_id, version, ctx.principal.by_cookie ? "web" : "app");
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, terms_status_json(*r));
+    });
+    router.Add("POST", "/api/v1/me/terms/decline", members_only, [&s, ending_json](Context& ctx) {
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string version = f.RequiredString("version", 32);
+        bool confirm = f.OptionalBool("confirm").value_or(false);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        if (!confirm)
+            return Problem(core::Error::Invalid("declining the terms ends the membership: confirm with "
+                                                "\"confirm\": true, having read what is forfeited (GET "
+                                                "/api/v1/me/membership/ending)",
+                                                "confirm"),
+                           ctx.request.request_id);
+        app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+        auto r = terms.Decline(*ctx.principal.member_id, version, ctx.principal.Actor());
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        return JsonResponse(200, ending_json(*r));
+    });
 
     // R_PRIV_4: everything Andel holds about the member, as one JSON document (a download on the pages).
     router.Add("GET", "/api/v1/me/data-export", members, [&s](Context& ctx) {

@@ -443,9 +443,11 @@ core::Result<int64_t> MembershipRepository::InsertTerms(const TermsRecord& r) {
     try {
         return c_
             .QueryOne(
-                "INSERT INTO terms_versions (market, version, major, summary, published_at) "
-                "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                {Text(r.market), Text(r.version), Int(r.major ? 1 : 0), Text(r.summary), Int(r.published_at)})
+                "INSERT INTO terms_versions (market, version, major, summary, published_at, body, "
+                "notified_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                {Text(r.market), Text(r.version), Int(r.major ? 1 : 0), Text(r.summary), Int(r.published_at),
+                 Text(r.body), r.notified_at ? Int(*r.notified_at) : store::Null()})
             ->Int(0);
     } catch (const DbError& e) {
         if (e.kind() == DbError::Kind::kUniqueViolation)
@@ -456,21 +458,23 @@ core::Result<int64_t> MembershipRepository::InsertTerms(const TermsRecord& r) {
 
 std::optional<TermsRecord> MembershipRepository::LatestTerms(const std::string& market) {
     auto r = c_.QueryOne(
-        "SELECT id, market, version, summary, major, published_at FROM terms_versions "
+        "SELECT id, market, version, summary, major, published_at, body, notified_at FROM terms_versions "
         "WHERE market = $1 ORDER BY published_at DESC, id DESC LIMIT 1",
         {Text(market)});
     if (!r) return std::nullopt;
-    return TermsRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3), r->Bool(4), r->Int(5)};
+    return TermsRecord{r->Int(0),  r->Text(1), r->Text(2), r->Text(3),
+                       r->Bool(4), r->Int(5),  r->Text(6), r->OptInt(7)};
 }
 
 std::optional<TermsRecord> MembershipRepository::FindTerms(const std::string& market,
                                                            const std::string& version) {
     auto r = c_.QueryOne(
-        "SELECT id, market, version, summary, major, published_at FROM terms_versions "
+        "SELECT id, market, version, summary, major, published_at, body, notified_at FROM terms_versions "
         "WHERE market = $1 AND version = $2",
         {Text(market), Text(version)});
     if (!r) return std::nullopt;
-    return TermsRecord{r->Int(0), r->Text(1), r->Text(2), r->Text(3), r->Bool(4), r->Int(5)};
+    return TermsRecord{r->Int(0),  r->Text(1), r->Text(2), r->Text(3),
+                       r->Bool(4), r->Int(5),  r->Text(6), r->OptInt(7)};
 }
 
 void MembershipRepository::AcceptTerms(int64_t member_id, int64_t terms_id, const std::string& channel,

@@ -96,6 +96,8 @@ struct TermsRecord {
     std::string market, version, summary;
     bool major = false;
     int64_t published_at = 0;
+    std::string body;                    // the full text (R_MEM_9: always published)
+    std::optional<int64_t> notified_at;  // a major change: when every member had been told
 };
 
 struct MemberEventRecord {
