@@ -762,6 +762,27 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
             ctx.Add("oidc.client_id", "client_id and redirect_uri are required when an issuer is set");
         o->Finish();
     }
+    if (top.Has("payments")) {
+        auto p = top.Table("payments");
+        if (p) {
+            if (p->Has("provider_url")) {
+                if (auto v = p->String("provider_url")) config.payments.provider_url = *v;
+            }
+            if (p->Has("provider_key")) {
+                if (auto v = p->String("provider_key")) config.payments.provider_key = *v;
+            }
+            if (p->Has("timeout_ms")) {
+                if (auto v = p->IntIn("timeout_ms", 100, 60'000))
+                    config.payments.timeout_ms = static_cast<int>(*v);
+            }
+            if (!config.payments.provider_url.empty() &&
+                !config.payments.provider_url.starts_with("https://") &&
+                !config.payments.provider_url.starts_with("http://127.0.0.1"))
+                ctx.Add("payments.provider_url",
+                        "must be https:// (or http://127.0.0.1 for a local test provider)");
+            p->Finish();
+        }
+    }
     if (top.Has("partners")) {
         auto p = top.Table("partners");
         if (const toml::array* list = p ? p->Array("categories") : nullptr) {
@@ -861,6 +882,7 @@ void ApplyEnvironment(const EnvLookup& getenv, Config& config, Problems& problem
     secret_var("ANDEL_NOTIFY_SMTP_PASSWORD", config.notify.smtp_password);
     secret_var("ANDEL_NOTIFY_SMS_AUTHORIZATION", config.notify.sms_authorization);
     secret_var("ANDEL_OIDC_CLIENT_SECRET", config.oidc.client_secret);
+    secret_var("ANDEL_PAYMENTS_PROVIDER_KEY", config.payments.provider_key);
     string_var("ANDEL_LOG_LEVEL", "log.level", config.log_level,
                [](const std::string& v) { return OneOfProblem(v, kLogLevels); });
 }

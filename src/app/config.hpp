@@ -56,6 +56,12 @@ struct Config {
     auth::AuthSettings auth;
     NotifyConfig notify;
     OidcConfig oidc;
+    // [payments] (optional): the payment service provider behind Coopay (R_PAY_1). No provider_url: Coopay
+    // is off, except in the demo, which brings its own provider on 127.0.0.1.
+    struct Payments {
+        std::string provider_url, provider_key;  // provider_key: ANDEL_PAYMENTS_PROVIDER_KEY
+        int timeout_ms = 5'000;
+    } payments;
     // [partners]: the categories members browse partners by (R_PART_2); optional, these by default.
     std::vector<PartnerCategory> partner_categories = DefaultPartnerCategories();
     std::string log_level;                             // trace, debug, info, warn, error, critical, off

@@ -36,6 +36,7 @@
 #include "app/privacy/erasure_job.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
+#include "http/dev_psp.hpp"
 #include "http/server.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/outbox.hpp"
@@ -240,6 +241,31 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
             spdlog::info(R"({{"msg":"partner release","sales":{},"released":{}}})", report->sales,
                          report->released);
     });
+    // Coopay (R_PAY_1): the configured payment provider; the demo, without one, runs Andel's own small
+    // provider on 127.0.0.1 (never for real money).
+    std::optional<http::DevPaymentProvider> dev_psp;
+    std::string psp_url = cfg.payments.provider_url, psp_key = cfg.payments.provider_key;
+    if (demo && psp_url.empty()) {
+        psp_key = "andel-demo-psp-key";
+        dev_psp.emplace(psp_key);
+        dev_psp->Start();
+        psp_url = dev_psp->base_url();
+    }
+    std::optional<app::HttpPaymentProvider> psp;
+    std::optional<app::CoopayService> coopay;
+    std::optional<PeriodicTask> coopay_loop;
+    if (!psp_url.empty()) {
+        psp.emplace(psp_url, psp_key, cfg.payments.timeout_ms);
+        coopay.emplace(db, clock, cfg.markets, *psp, sealer, cfg.secret_key);
+        services.coopay = &*coopay;
+        // Captures whose receipt came without one, and voids what was never paid for; every minute.
+        coopay_loop.emplace("coopay-reconcile", std::chrono::minutes(1), [&coopay] {
+            auto report = coopay->Reconcile();
+            if (report && (report->captured || report->voided))
+                spdlog::info(R"({{"msg":"coopay reconcile","captured":{},"voided":{}}})", report->captured,
+                             report->voided);
+        });
+    }
     http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
     if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);
@@ -263,6 +289,11 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
         server.Stop();
     });
     std::printf("%s", banner.c_str());
+    if (dev_psp)
+        std::printf(
+            "Coopay: the demo's payment provider is %s (key %s): POST /v1/tokens {\"card_number\": "
+            "\"4242424242424242\"} gives a token to add with POST /api/v1/me/payment-methods\n",
+            dev_psp->base_url().c_str(), psp_key.c_str());
     std::printf("andel: serving on http://%s:%u (database: %s)\n", options.address.c_str(), server.port(),
                 std::string(store::EngineName(db.engine())).c_str());
     std::fflush(stdout);

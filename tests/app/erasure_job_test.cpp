@@ -19,7 +19,9 @@
 #include "app/privacy/data_export.hpp"
 #include "app/privacy/marketing.hpp"
 #include "app/service_test_support.hpp"
+#include "app/transaction.hpp"
 #include "http/test_app.hpp"
+#include "notify/http_client.hpp"
 #include "notify/outbox.hpp"
 #include "store/membership/membership_repository.hpp"
 #include "test_support.hpp"
@@ -144,6 +146,30 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
     auto step = app_->auth->Login(login);
     ASSERT_TRUE(IsOk(step));
     ASSERT_TRUE(IsOk(app_->auth->Verify(step->challenge, LastCodeTo("+46705550401"), "192.0.2.77")));
+    // Coopay: a method, activated in a BankID session, a code paid at the till and captured by its receipt.
+    {
+        notify::HttpRequest r;
+        r.method = "POST";
+        r.url = app_->psp->base_url() + "/v1/tokens";
+        r.body = R"({"card_number": "4242424242424242"})";
+        r.headers = {{"Authorization", "Bearer test-psp-key"}, {"Content-Type", "application/json"}};
+        auto token = nlohmann::json::parse(notify::Fetch(r).body).at("token").get<std::string>();
+        auto method = app_->coopay->AddMethod(member_id, token);
+        ASSERT_TRUE(IsOk(method));
+        auto bankid = InTransaction(*app_->db, [&](store::Connection& c) {
+            return app_->auth->OpenSession(c, app_->auth->EnsureMemberAccount(c, member_id), "app", "bankid",
+                                           "Raderbars telefon");
+        });
+        ASSERT_TRUE(IsOk(bankid));
+        ASSERT_TRUE(IsOk(app_->coopay->Activate(member_id, method->id, bankid->public_id)));
+        auto code = app_->coopay->IssueCode(member_id, bankid->public_id);
+        ASSERT_TRUE(IsOk(code));
+        ASSERT_TRUE(IsOk(app_->coopay->Redeem(store_id, {code->code, "ERASE-P-1", 4'200})));
+        auto paid = test::OneLineReceipt("ERASE-P-1", app_->clock.Now(), 4'200, cards[0], std::nullopt);
+        paid.tenders = {{"mobile", 4'200}};
+        ASSERT_TRUE(IsOk(app_->receipts->Post(store_id, paid, "test")));
+        http::SettleCoopay(*app_->services, store_id, paid);
+    }
     auth::ReloginCampaignInput campaign;
     campaign.name = "erasure test wave";
     campaign.required_method = "bankid";
@@ -182,9 +208,12 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
         "Glömstaby",    national_id_hash, number,
         cards[0],       cards[1],         "Raderbars telefon"};
     for (const auto& v : values) EXPECT_FALSE(Find(v).empty()) << v << " should be there before";
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE receipt_key = 'ERASE-P-1' AND status = 'captured'"),
+              1);
     const std::vector<std::string> deleted = {
-        "cards",    "member_events", "consent_events",       "marketing_choices", "terms_acceptances",
-        "accounts", "outbox",        "relogin_participants", "household_events"};
+        "payment_codes",     "coopay_activations", "cards",    "member_events", "consent_events",
+        "marketing_choices", "terms_acceptances",  "accounts", "outbox",        "relogin_participants",
+        "household_events"};
     auto rows = [&](const std::string& table) {
         return Count("SELECT COUNT(*) FROM " + table + " WHERE member_id = $1", {store::Int(member_id)});
     };
@@ -224,6 +253,13 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
               1);
     EXPECT_EQ(
         Count("SELECT COUNT(*) FROM partner_sales WHERE sale_key = 'ERASE-S-1' AND amount_minor = 50000"), 1);
+    EXPECT_EQ(
+        Count("SELECT COUNT(*) FROM payments WHERE receipt_key = 'ERASE-P-1' AND captured_minor = 4200 AND "
+              "code_id IS NULL"),
+        1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payment_methods WHERE member_id = $1 AND token_sealed <> ''",
+                    {store::Int(member_id)}),
+              0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'erased' AND subject_member_id = $1",
                     {store::Int(member_id)}),
               1);

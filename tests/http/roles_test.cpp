@@ -138,6 +138,7 @@ class RolesTest : public ::testing::TestWithParam<std::string> {
                                                               {"{agreement_id}", "1"},
                                                               {"{sale_id}", "S-1"},
                                                               {"{purpose}", "tracking_cookies"},
+                                                              {"{method_id}", "1"},
                                                               {"{number}", "33216744"}};
         for (const auto& [name, value] : values)
             for (auto i = pattern.find(name); i != std::string::npos; i = pattern.find(name))

@@ -35,6 +35,12 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->marketing = marketing.get();
     partners = std::make_unique<app::PartnerService>(*db, clock, config.markets, config.partner_categories);
     services->partners = partners.get();
+    psp = std::make_unique<http::DevPaymentProvider>("test-psp-key", std::chrono::milliseconds(1000));
+    psp->Start();
+    provider = std::make_unique<app::HttpPaymentProvider>(psp->base_url(), "test-psp-key", 400);
+    coopay = std::make_unique<app::CoopayService>(*db, clock, config.markets, *provider, *sealer,
+                                                  config.secret_key);
+    services->coopay = coopay.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
 }

@@ -9,6 +9,7 @@
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "http/api/api.hpp"
+#include "http/dev_psp.hpp"
 #include "http/router.hpp"
 
 namespace andel::test {
@@ -32,6 +33,11 @@ struct TestApp {
     std::unique_ptr<app::auth::ReloginService> relogin;
     std::unique_ptr<app::MarketingChoicesService> marketing;
     std::unique_ptr<app::PartnerService> partners;
+    // Coopay against Andel's own provider on 127.0.0.1; the client gives up after 400 ms, the provider's
+    // slow card answers after 1 s.
+    std::unique_ptr<http::DevPaymentProvider> psp;
+    std::unique_ptr<app::HttpPaymentProvider> provider;
+    std::unique_ptr<app::CoopayService> coopay;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
 };

@@ -26,7 +26,7 @@ bool IsNumber(const std::string& name) {
         "earned",   "remaining",    "month",          "lot_month", "year",
         "receipts", "is_demo",      "major",          "by_email",  "by_sms",
         "by_post",  "by_app",       "ad_block",       "marketing", "authenticator_app",
-        "credited", "taken_back",   "reminders_sent", "given"};
+        "credited", "taken_back",   "reminders_sent", "given",     "monthly_limit_minor"};
     return kNumbers.contains(name) || name.ends_with("_minor") || name.ends_with("_bp");
 }
 
@@ -94,6 +94,15 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"household_month_spend", true, "the household the member owns", "kept: amounts per month"},
         {"dividend_lines", true, "the household the member owns", "kept for the books"},
         {"inactivity_notices", true, "the household the member owns", "kept: dates only"},
+        {"payment_methods", true, "member_id (never the provider's token)",
+         "kept for the payments' books without token or label"},
+        {"coopay_activations", true, "member_id", "deleted"},
+        {"family_payment_limits", true, "member_id, or owner_member_id for the owner's family members",
+         "deleted"},
+        {"payment_codes", true, "member_id (never the code hash)", "deleted"},
+        {"payments", true, "member_id, or owner_member_id for the owner's family members",
+         "kept for the books, on the shell, without the code"},
+        {"payment_refunds", true, "the member's payments", "kept for the books"},
         {"api_keys", false, "machines' keys (back office, tills, partners)", "nothing to erase"},
         {"auth_throttles", false, "counters keyed by a hash of a login or address, kept minutes",
          "nothing to erase"},
@@ -290,6 +299,42 @@ Result<json> DataExport::ForMember(int64_t member_id) {
              "r.bonus_minor, r.reward FROM partner_sale_reversals r JOIN partner_sales s ON "
              "s.id = r.sale_id WHERE s.member_id = $1 ORDER BY r.id",
              {id}, {"sale_id", "reversal_id", "date", "amount_minor", "bonus_minor", "taken_back"});
+    // Coopay (R_PAY_1): methods by label, the activation, limits, codes asked for, payments and refunds.
+    out["payment_methods"] = Rows(
+        c,
+        "SELECT label, status, created_at, removed_at FROM payment_methods WHERE member_id = $1 ORDER BY id",
+        {id}, {"label", "status", "created_at", "removed_at"}, {"created_at", "removed_at"});
+    auto activation = Rows(c,
+                           "SELECT m.label, a.activated_at, a.login_method FROM coopay_activations a JOIN "
+                           "payment_methods m ON m.id = a.method_id WHERE a.member_id = $1",
+                           {id}, {"method", "activated_at", "login_method"}, {"activated_at"});
+    out["coopay_activation"] = activation.empty() ? json(nullptr) : activation[0];
+    out["family_payment_limits"] =
+        Rows(c,
+             "SELECT m.member_number, l.monthly_limit_minor, l.updated_at FROM family_payment_limits l JOIN "
+             "members m ON m.id = l.member_id WHERE l.member_id = $1 OR l.owner_member_id = $1 ORDER BY m.id",
+             {id}, {"family_member", "monthly_limit_minor", "updated_at"}, {"updated_at"});
+    out["payment_codes"] =
+        Rows(c, "SELECT created_at, expires_at, used_at FROM payment_codes WHERE member_id = $1 ORDER BY id",
+             {id}, {"created_at", "expires_at", "used_at"}, {"created_at", "expires_at", "used_at"});
+    out["payments"] =
+        Rows(c,
+             "SELECT s.code, p.receipt_key, p.currency, p.amount_minor, p.captured_minor, p.refunded_minor, "
+             "p.status, "
+             "CASE WHEN p.member_id = $1 THEN NULL ELSE (SELECT member_number FROM members WHERE id = "
+             "p.member_id) END, "
+             "p.created_at FROM payments p JOIN stores s ON s.id = p.store_id WHERE p.member_id = $1 OR "
+             "p.owner_member_id = $1 ORDER BY p.id",
+             {id},
+             {"store", "receipt_id", "currency", "amount_minor", "captured_minor", "refunded_minor", "status",
+              "paid_by", "created_at"},
+             {"created_at"});
+    out["payment_refunds"] = Rows(
+        c,
+        "SELECT p.receipt_key, r.receipt_key, r.amount_minor, r.status, r.created_at FROM payment_refunds r "
+        "JOIN payments p ON p.id = r.payment_id WHERE p.member_id = $1 OR p.owner_member_id = $1 ORDER BY "
+        "r.id",
+        {id}, {"receipt_id", "return_receipt_id", "amount_minor", "status", "created_at"}, {"created_at"});
     // The ledger of the accounts the member owns: their savings, and the household's when they own it.
     json accounts = json::array();
     for (const auto& a : c.Query("SELECT id, kind, owner_kind, unit, balance FROM ledger_accounts WHERE "

@@ -30,6 +30,16 @@ struct Statements {
         };
         accounts = "SELECT id FROM accounts WHERE " + in("member_id");
         // Clear what the member's logins left: messages, sessions, codes, campaigns, then the logins.
+        // Coopay: codes name the sessions, so they go first; payments keep their amounts without the code.
+        coopay = {
+            "UPDATE payments SET code_id = NULL WHERE " + in("member_id"),
+            "DELETE FROM payment_codes WHERE " + in("member_id"),
+            "DELETE FROM coopay_activations WHERE " + in("member_id"),
+            "DELETE FROM family_payment_limits WHERE " + in("member_id"),
+            "DELETE FROM family_payment_limits WHERE " + in("owner_member_id"),
+            "UPDATE payment_methods SET token_sealed = '', label = '', status = 'removed' WHERE " +
+                in("member_id"),
+        };
         by_account = {
             "DELETE FROM outbox WHERE " + in("account_id"),
             "DELETE FROM sessions WHERE " + in("account_id"),
@@ -82,7 +92,7 @@ struct Statements {
         };
     }
     std::string accounts, handovers, household_events, persons, members, audit;
-    std::vector<std::string> by_account, by_member, entries;
+    std::vector<std::string> coopay, by_account, by_member, entries;
 };
 
 std::string Replaced(std::string text, const std::string& what, const std::string& with) {
@@ -136,6 +146,7 @@ Result<ErasureReport> ErasureJob::Run(bool dry_run) {
                     person_ids.push_back(d.person_id);
                 }
                 const auto members = store::IdsParam(e, member_ids);
+                for (const auto& s : sql.coopay) c.Execute(s, {members});
                 std::vector<int64_t> account_ids;
                 for (const auto& r : c.Query(sql.accounts, {members})) account_ids.push_back(r.Int(0));
                 if (!account_ids.empty()) {

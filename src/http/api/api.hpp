@@ -11,6 +11,7 @@
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
 #include "app/partners/partner_service.hpp"
+#include "app/payments/coopay_service.hpp"
 #include "app/privacy/marketing.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
@@ -35,6 +36,7 @@ struct Services {
     app::auth::ReloginService* relogin = nullptr;
     app::MarketingChoicesService* marketing = nullptr;
     app::PartnerService* partners = nullptr;
+    app::CoopayService* coopay = nullptr;  // null when no payment provider is configured (R_PAY_1)
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -52,6 +54,10 @@ void AddAuthRoutes(Router& router, Services& s);
 void AddReloginRoutes(Router& router, Services& s);
 void AddPrivacyRoutes(Router& router, Services& s);
 void AddPartnerRoutes(Router& router, Services& s);
+void AddCoopayRoutes(Router& router, Services& s);
+// After a till's receipt was posted (not replayed): settles its Coopay payment, or refunds the original
+// receipt's payment for a return (R_PAY_1). Failures are left to the reconcile job.
+void SettleCoopay(Services& s, int64_t store_id, const app::ReceiptInput& in);
 
 // All routes of the API on one router.
 void AddAllRoutes(Router& router, Services& s);

@@ -147,6 +147,7 @@ void AddLedgerRoutes(Router& router, Services& s) {
         if (!in) return Problem(in.error(), ctx.request.request_id);
         auto out = s.receipts.Post(*ctx.principal.store_id, *in, ctx.principal.Actor());
         if (!out) return Problem(out.error(), ctx.request.request_id);
+        if (!out->replayed) SettleCoopay(s, *ctx.principal.store_id, *in);
         return JsonResponse(out->replayed ? 200 : 201, OutcomeJson(*out));
     });
 
@@ -206,6 +207,7 @@ void AddLedgerRoutes(Router& router, Services& s) {
                 j["problem"] = json::parse(Problem(*error).body);
             } else {
                 const auto& o = results[p.input_index].value();
+                if (!o.replayed) SettleCoopay(s, *ctx.principal.store_id, inputs[p.input_index]);
                 j["status"] = o.replayed ? 200 : 201;
                 j["result"] = OutcomeJson(o);
             }

@@ -157,6 +157,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddReloginRoutes(router, s);
     AddPrivacyRoutes(router, s);
     AddPartnerRoutes(router, s);
+    AddCoopayRoutes(router, s);
 }
 
 }  // namespace andel::http
