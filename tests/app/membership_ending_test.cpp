@@ -203,6 +203,52 @@ TEST_P(MembershipEndingTest, RefusesTheDemoMemberAndAnOperatorWithoutReason_R_ME
     EXPECT_TRUE(Fails(ending_->End("33216745", false, "", false, "x"), ErrorCode::kMalformed));
 }
 
+// A customer with a profile has no member number, and ends the profile by its id: its savings (R_MEM_2) are
+// forfeited, its cards revoked.
+TEST_P(MembershipEndingTest, ACustomerWithAProfileEndsItAndForfeitsTheSavings_R_LIFE_1_R_MEM_2) {
+    RegisterInput in;
+    in.market = "dk";
+    in.kind = "profile";
+    in.national_id = "0101901239";
+    in.first_name = "Profil";
+    in.last_name = "Kunde";
+    in.contact = {std::string("profil.kunde@example.org"), std::nullopt, "Vej 9", "5000", "Odense"};
+    in.home_store_code = "dk-odense-1";
+    auto p = app_->membership->Register(in, "test");
+    ASSERT_TRUE(IsOk(p));
+    ASSERT_FALSE(p->member.member_number);
+    ASSERT_FALSE(p->cards.empty());
+    int64_t odense;
+    {
+        auto c = app_->db->Read();
+        odense = store::MembershipRepository(*c).FindStoreByCode("dk-odense-1")->id;
+    }
+    ASSERT_TRUE(IsOk(app_->receipts->Post(odense,
+                                          test::OneLineReceipt("END-PROFILE-1", app_->clock.Now(), 40'000,
+                                                               p->cards.front().card_number, std::nullopt),
+                                          "test")));
+    auto savings = [&] {
+        auto c = app_->db->Read();
+        auto a = store::LedgerRepository(*c).FindAccount({kind::kSavings, "member", p->member.id, "DKK"});
+        return a ? a->balance : 0;
+    };
+    const int64_t saved = savings();
+    ASSERT_GT(saved, 0);
+    auto preview = ending_->PreviewById(p->member.id);
+    ASSERT_TRUE(IsOk(preview));
+    EXPECT_FALSE(preview->ended);
+    ASSERT_EQ(preview->forfeited.size(), 1u);
+    EXPECT_EQ(preview->forfeited[0].amount, saved);
+    EXPECT_EQ(savings(), saved) << "a preview changes nothing";
+    auto ended = ending_->EndById(p->member.id, "", false, "profile:test");
+    ASSERT_TRUE(IsOk(ended));
+    EXPECT_TRUE(ended->ended);
+    EXPECT_EQ(ended->member_number, "");
+    EXPECT_EQ(savings(), 0);
+    EXPECT_EQ(ended->cards_revoked, 1);
+    EXPECT_TRUE(Fails(ending_->EndById(p->member.id, "", false, "profile:test"), ErrorCode::kConflict));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, MembershipEndingTest, ::testing::ValuesIn(test::Engines()),
                          [](const auto& info) { return info.param; });
 

@@ -57,9 +57,37 @@ Result<MembershipEndOutcome> MembershipEnding::Run(store::Connection& c, const s
                                                    bool leave_cooperative, const std::string& actor) {
     if (!core::IsValidMemberNumber(member_number))
         return Error::Malformed("a member number has 8 digits with a valid check digit", "member_number");
+    return RunFor(c, store::MembershipRepository(c).FindMemberByNumber(member_number), apply, by_operator,
+                  reason, leave_cooperative, actor);
+}
+
+Result<MembershipEndOutcome> MembershipEnding::PreviewById(int64_t member_id) {
+    try {
+        store::Transaction tx(db_);
+        return RunFor(tx.conn(), store::MembershipRepository(tx.conn()).FindMember(member_id), false, false,
+                      "", false, "preview");
+    } catch (const store::DbError& e) {
+        if (e.kind() == store::DbError::Kind::kBusy)
+            return Error{core::ErrorCode::kUnavailable, "busy", {}, {}, 1};
+        throw;
+    }
+}
+
+Result<MembershipEndOutcome> MembershipEnding::EndById(int64_t member_id, const std::string& reason,
+                                                       bool leave_cooperative, const std::string& actor) {
+    return InTransaction(db_, [&](store::Connection& c) {
+        return RunFor(c, store::MembershipRepository(c).FindMember(member_id), true, false, reason,
+                      leave_cooperative, actor);
+    });
+}
+
+Result<MembershipEndOutcome> MembershipEnding::RunFor(store::Connection& c,
+                                                      std::optional<store::MemberRecord> m, bool apply,
+                                                      bool by_operator, const std::string& reason,
+                                                      bool leave_cooperative, const std::string& actor) {
     store::MembershipRepository repo(c);
-    auto m = repo.FindMemberByNumber(member_number);
     if (!m) return Error::NotFound("no member with that number");
+    const std::string member_number = m->member_number.value_or("");
     if (m->status != "active") return Error::Conflict("the membership has ended already");
     if (m->is_demo)
         return Error::Rule("R_MEM_10", "the demo member cannot be ended: it shows every function");
@@ -70,12 +98,14 @@ Result<MembershipEndOutcome> MembershipEnding::Run(store::Connection& c, const s
     const core::Date today = core::UtcDate(clock_.Now());
 
     MembershipEndOutcome out;
-    out.member_number = member_number;
+    out.member_number = member_number;  // empty for a customer with a profile
     out.household = "none";
     core::JournalEntry forfeit;
     forfeit.source_kind = "membership_end";
     forfeit.source_key = "member:" + std::to_string(m->id);
-    forfeit.description = "membership " + member_number + " ended: its value is forfeited (R_LIFE_2)";
+    forfeit.description =
+        (m->member_number ? "membership " + member_number : std::string("a customer profile")) +
+        " ended: its value is forfeited (R_LIFE_2)";
     forfeit.actor = actor;
     forfeit.occurred_at = now;
     store::LedgerRepository ledger(c);

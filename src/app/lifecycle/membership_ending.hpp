@@ -8,6 +8,7 @@
 #include "core/market.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
+#include "store/membership/records.hpp"
 
 namespace andel::app {
 
@@ -39,6 +40,10 @@ class MembershipEnding {
         : db_(db), clock_(clock), markets_(markets) {}
 
     core::Result<MembershipEndOutcome> Preview(const std::string& member_number);
+    // By id: a customer with a profile has no member number (R_MEM_1) and may end it too (R_LIFE_1).
+    core::Result<MembershipEndOutcome> PreviewById(int64_t member_id);
+    core::Result<MembershipEndOutcome> EndById(int64_t member_id, const std::string& reason,
+                                               bool leave_cooperative, const std::string& actor);
     // `reason`: required when the operator ends it (e.g. misuse); the member's own ending records its own.
     core::Result<MembershipEndOutcome> End(const std::string& member_number, bool by_operator,
                                            const std::string& reason, bool leave_cooperative,
@@ -55,6 +60,9 @@ class MembershipEnding {
     core::Result<MembershipEndOutcome> Run(store::Connection& c, const std::string& member_number, bool apply,
                                            bool by_operator, const std::string& reason,
                                            bool leave_cooperative, const std::string& actor);
+    core::Result<MembershipEndOutcome> RunFor(store::Connection& c, std::optional<store::MemberRecord> m,
+                                              bool apply, bool by_operator, const std::string& reason,
+                                              bool leave_cooperative, const std::string& actor);
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;

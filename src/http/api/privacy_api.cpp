@@ -127,7 +127,7 @@ void AddPrivacyRoutes(Router& router, Services& s) {
         json forfeited = json::array();
         for (const auto& f : o.forfeited)
             forfeited.push_back({{"account", f.kind}, {"unit", f.unit}, {"amount", f.amount}});
-        return json{{"member_number", o.member_number},
+        return json{{"member_number", o.member_number.empty() ? json(nullptr) : json(o.member_number)},
                     {"ended", o.ended},
                     {"forfeited", forfeited},
                     {"household", o.household},
@@ -138,13 +138,15 @@ void AddPrivacyRoutes(Router& router, Services& s) {
                     {"share_refund_minor", o.share_refund_minor}};
     };
     const std::set<std::string> members_only = {app::auth::kRoleMember};
-    router.Add("GET", "/api/v1/me/membership/ending", members_only, [&s, ending_json](Context& ctx) {
+    // A customer with a profile ends the profile the same way (R_LIFE_1, R_MEM_1).
+    const std::set<std::string> can_end = {app::auth::kRoleMember, app::auth::kRoleProfile};
+    router.Add("GET", "/api/v1/me/membership/ending", can_end, [&s, ending_json](Context& ctx) {
         app::MembershipEnding ending(s.db, s.clock, s.markets);
-        auto r = ending.Preview(ctx.principal.member_number.value_or(""));
+        auto r = ending.PreviewById(*ctx.principal.member_id);
         if (!r) return Problem(r.error(), ctx.request.request_id);
         return JsonResponse(200, ending_json(*r));
     });
-    router.Add("POST", "/api/v1/me/membership/ending", members_only, [&s, ending_json](Context& ctx) {
+    router.Add("POST", "/api/v1/me/membership/ending", can_end, [&s, ending_json](Context& ctx) {
         auto body = ParseObject(ctx.request);
         if (!body) return Problem(body.error(), ctx.request.request_id);
         Fields f(*body);
@@ -158,8 +160,7 @@ void AddPrivacyRoutes(Router& router, Services& s) {
                                      "confirm"),
                 ctx.request.request_id);
         app::MembershipEnding ending(s.db, s.clock, s.markets);
-        auto r = ending.End(ctx.principal.member_number.value_or(""), false, "", leave_cooperative,
-                            ctx.principal.Actor());
+        auto r = ending.EndById(*ctx.principal.member_id, "", leave_cooperative, ctx.principal.Actor());
         if (!r) return Problem(r.error(), ctx.request.request_id);
         return JsonResponse(200, ending_json(*r));
     });
