@@ -362,8 +362,11 @@ TEST_P(AuthServiceTest, R_PRIV_5_NoSecretIsStoredInClear) {
             for (size_t i = 0; i < row.size(); ++i) {
                 auto cell = row.OptText(i);
                 if (!cell) continue;
+                // A longer number (a millisecond timestamp) may contain a 6-digit code by chance; a code
+                // stored in clear would be text of its own length or inside text.
+                const bool number = cell->find_first_not_of("0123456789") == std::string::npos;
                 for (const auto& s : secrets)
-                    if (s.size() >= 6 && s != "123456") {
+                    if (s.size() >= 6 && s != "123456" && !(number && cell->size() != s.size())) {
                         EXPECT_EQ(cell->find(s), std::string::npos)
                             << table << " holds a secret in clear: " << s;
                     }
