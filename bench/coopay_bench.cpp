@@ -5,11 +5,11 @@
 //   ninja -C build coopay_bench && ./build/bench/coopay_bench [DIR] [SECONDS]
 //
 // In one process: the demo dataset in a fresh SQLite file (WAL, durable commits) under DIR, Andel's own
-// payment provider on 127.0.0.1 (each redemption is a real HTTP authorisation), 200 Danish members with a
-// card and Coopay activated in a BankID session, and 500 × SECONDS + 1 000 codes issued beforehand (the
-// clock is fixed, so they stay valid while the load runs). wrk then sends each code once, 10 connections
-// each paced by a delay of 18 ms between requests (wrk has no fixed rate; 18 ms gives a little over 500/s
-// here).
+// payment provider on 127.0.0.1 (each redemption is a real HTTP authorisation), up to 200 Danish household
+// owners with a card and Coopay activated in a BankID session, and 500 × SECONDS + 1 000 codes issued
+// beforehand (the clock is fixed, so they stay valid while the load runs). wrk then sends each code once, 10
+// connections each paced by a delay of 18 ms between requests (wrk has no fixed rate; 18 ms gives a little
+// over 500/s here).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
