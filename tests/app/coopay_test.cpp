@@ -242,6 +242,14 @@ TEST_P(CoopayTest, AFamilyMemberPaysWithinTheOwnersMonthlyLimit_R_PAY_1_R_HH_6) 
     ASSERT_TRUE(IsOk(history));
     ASSERT_EQ(history->size(), 2u);
     EXPECT_EQ(history->front().paid_by, family_number_) << "the owner sees who paid";
+    // The limit is per calendar month in the market's time zone (Copenhagen, UTC+1 in winter).
+    app_->clock.Set(test::Utc(2026, 11, 30, 22, 59, 59));
+    EXPECT_EQ(coopay().Status(family_)->spent_this_month_minor, 10'000);
+    app_->clock.Set(test::Utc(2026, 11, 30, 23, 0, 0));
+    EXPECT_EQ(coopay().Status(family_)->spent_this_month_minor, 0) << "1 December has begun in Denmark";
+    auto december = coopay().IssueCode(family_, session);
+    ASSERT_TRUE(IsOk(december));
+    EXPECT_TRUE(IsOk(Pay(december->code, "CP-F4", 10'000)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CoopayTest, ::testing::ValuesIn(test::Engines()),

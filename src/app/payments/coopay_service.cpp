@@ -8,6 +8,7 @@
 
 #include "app/crypto.hpp"
 #include "app/jobs/job_lease.hpp"
+#include "app/local_time.hpp"
 #include "app/transaction.hpp"
 
 namespace andel::app {
@@ -19,14 +20,6 @@ using store::Int;
 using store::Text;
 
 constexpr int64_t kMaxAmountMinor = 1'000'000'000;
-
-// The start of the UTC month of `now` (family limits are per calendar month).
-int64_t MonthStart(int64_t now) {
-    using namespace std::chrono;
-    auto day = floor<days>(core::FromMillis(now));
-    year_month_day ymd{day};
-    return core::ToMillis(time_point_cast<milliseconds>(sys_days(ymd.year() / ymd.month() / 1)));
-}
 
 PaymentMethodView MethodOf(const store::Row& r) { return {r.Int(0), r.Text(1), r.Text(2), r.Int(3)}; }
 
@@ -47,13 +40,20 @@ std::optional<Payer> PayerOf(store::Connection& c, int64_t member_id) {
     return Payer{member_id, member_id, false};
 }
 
-int64_t SpentThisMonth(store::Connection& c, int64_t member_id, int64_t now) {
+// What a family member paid in the current calendar month of their market's time zone: authorised and
+// captured payments, less refunds (the owner's limit is per month, R_PAY_1).
+int64_t SpentThisMonth(store::Connection& c, const std::map<std::string, core::MarketRules>& markets,
+                       int64_t member_id, int64_t now) {
+    auto market = c.QueryOne("SELECT market FROM members WHERE id = $1", {Int(member_id)});
+    auto rules = market ? markets.find(market->Text(0)) : markets.end();
+    const std::string zone = rules != markets.end() ? rules->second.time_zone : "UTC";
+    const int64_t month_start = LocalMonthStartMillis(zone, LocalMonth(zone, core::FromMillis(now)));
     return c
         .QueryOne(
             "SELECT COALESCE(SUM(CASE WHEN status = 'captured' THEN captured_minor - refunded_minor ELSE "
             "amount_minor END), 0) FROM payments WHERE member_id = $1 AND created_at >= $2 AND status IN "
             "('authorising', 'authorised', 'captured', 'unknown')",
-            {Int(member_id), Int(MonthStart(now))})
+            {Int(member_id), Int(month_start)})
         ->Int(0);
 }
 
@@ -154,7 +154,7 @@ Result<CoopayStatus> CoopayService::Status(int64_t member_id) {
         if (auto l = c->QueryOne("SELECT monthly_limit_minor FROM family_payment_limits WHERE member_id = $1",
                                  {Int(member_id)}))
             s.monthly_limit_minor = l->Int(0);
-        s.spent_this_month_minor = SpentThisMonth(*c, member_id, core::ToMillis(clock_.Now()));
+        s.spent_this_month_minor = SpentThisMonth(*c, markets_, member_id, core::ToMillis(clock_.Now()));
         if (s.method) s.method->id = 0;  // the owner's method: shown by label only
     }
     return s;
@@ -321,7 +321,7 @@ Result<PaymentView> CoopayService::Redeem(int64_t store_id, const RedeemInput& i
             auto limit =
                 c.QueryOne("SELECT monthly_limit_minor FROM family_payment_limits WHERE member_id = $1",
                            {Int(member_id)});
-            int64_t spent = SpentThisMonth(c, member_id, now);
+            int64_t spent = SpentThisMonth(c, markets_, member_id, now);
             if (!limit || spent + in.amount_minor > limit->Int(0))
                 return Error::Rule("R_PAY_1", "over the monthly limit the household owner set (" +
                                                   std::to_string(limit ? limit->Int(0) - spent : 0) +
