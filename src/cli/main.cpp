@@ -196,7 +196,9 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     app::ErasureJob erasure(db, clock, cfg.markets);
     PeriodicTask erasure_loop("erasure", std::chrono::hours(1), [&erasure] {
         auto report = erasure.Run(false);
-        if (report && report->erased > 0) spdlog::info(R"({{"msg":"erasure","erased":{}}})", report->erased);
+        if (report && (report->erased > 0 || report->messages_emptied > 0))
+            spdlog::info(R"({{"msg":"erasure","erased":{},"messages_emptied":{}}})", report->erased,
+                         report->messages_emptied);
     });
     // R_MEM_9: a major change of the terms is told to every member, in batches, soon after it is published.
     app::TermsService terms(db, clock, cfg.markets, sealer);
@@ -782,9 +784,11 @@ int main(int argc, char** argv) {
             }
             double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            std::printf("%s%lld memberships %s in %.1f s (R_PRIV_3)\n",
-                        r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->erased),
-                        r->dry_run ? "due for erasure" : "erased", seconds);
+            std::printf(
+                "%s%lld memberships %s, %lld messages older than %d days emptied, in %.1f s (R_PRIV_3)\n",
+                r->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(r->erased),
+                r->dry_run ? "due for erasure" : "erased", static_cast<long long>(r->messages_emptied),
+                app::kMessageRetentionDays, seconds);
             return 0;
         }
         if (job_dividend->parsed()) {

@@ -283,6 +283,51 @@ TEST_P(ErasureJobTest, ActiveMembershipsAndTheDemoMemberAreNeverErased_R_PRIV_3)
     EXPECT_EQ(Count("SELECT COUNT(*) FROM members WHERE member_number = '33216744'"), 1);
 }
 
+// Anyone's message keeps its recipient and text for 90 days after it was written, then only the row stays;
+// a message still waiting to be sent keeps both.
+TEST_P(ErasureJobTest, MessagesLoseRecipientAndBodyAfter90Days_R_PRIV_3_R_PRIV_5) {
+    const auto written = app_->clock.Now();
+    auto enqueue = [&](const std::string& to) {
+        return InTransaction(*app_->db, [&](store::Connection& c) {
+            notify::OutgoingMessage m;
+            m.channel = "sms";
+            m.recipient = to;
+            m.template_key = "login_code";
+            m.language = "da";
+            m.params = {{"code", "493817"}};
+            return notify::Enqueue(c, *app_->sealer, m, written);
+        });
+    };
+    auto sent = enqueue("+4520009001"), waiting = enqueue("+4520009002");
+    ASSERT_TRUE(IsOk(sent));
+    ASSERT_TRUE(IsOk(waiting));
+    ASSERT_TRUE(IsOk(InTransaction(*app_->db, [&](store::Connection& c) -> core::Result<bool> {
+        c.Execute("UPDATE outbox SET status = 'sent', sent_at = created_at WHERE id = $1",
+                  {store::Int(*sent)});
+        return true;
+    })));
+    auto kept = [&](int64_t id) {
+        return Count("SELECT COUNT(*) FROM outbox WHERE id = $1 AND recipient <> '' AND sealed_body <> ''",
+                     {store::Int(id)});
+    };
+    app_->clock.Set(written + std::chrono::hours(24 * kMessageRetentionDays));
+    auto early = job_->Run(false);
+    ASSERT_TRUE(IsOk(early));
+    EXPECT_EQ(kept(*sent), 1) << "90 days to the millisecond: still kept";
+    app_->clock.Set(written + std::chrono::hours(24 * kMessageRetentionDays) + 1ms);
+    auto dry = job_->Run(true);
+    ASSERT_TRUE(IsOk(dry));
+    EXPECT_GE(dry->messages_emptied, 1);
+    EXPECT_EQ(kept(*sent), 1) << "a dry run writes nothing";
+    auto run = job_->Run(false);
+    ASSERT_TRUE(IsOk(run));
+    EXPECT_EQ(run->messages_emptied, dry->messages_emptied);
+    EXPECT_EQ(kept(*sent), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE id = $1", {store::Int(*sent)}), 1) << "the row stays";
+    EXPECT_EQ(kept(*waiting), 1) << "not sent yet";
+    EXPECT_EQ(job_->Run(false)->messages_emptied, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ErasureJobTest, ::testing::ValuesIn(test::Engines()),
                          [](const auto& info) { return info.param; });
 

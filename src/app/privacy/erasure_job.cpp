@@ -114,6 +114,39 @@ Result<ErasureReport> ErasureJob::Run(bool dry_run) {
     }
     LeaseGuard guard(db_, lease);
     const Statements sql(db_.engine());
+    // Messages: what was sent (or will never be) keeps its recipient and text for kMessageRetentionDays.
+    {
+        const int64_t before =
+            core::ToMillis(clock_.Now()) - int64_t{kMessageRetentionDays} * 24 * 3600 * 1000;
+        const char* where =
+            " FROM outbox WHERE sealed_body <> '' AND created_at < $1 AND status IN ('sent', 'failed', "
+            "'suppressed')";
+        if (dry_run) {
+            auto c = db_.Read();
+            report.messages_emptied =
+                c->QueryOne(std::string("SELECT COUNT(*)") + where, {Int(before)})->Int(0);
+        } else {
+            for (;;) {
+                auto emptied = InTransaction(db_, [&](store::Connection& c) -> Result<int64_t> {
+                    if (!lease->Renew(c, core::ToMillis(clock_.Now())))
+                        return Error::Conflict("the erasure job's lease was taken over");
+                    std::vector<int64_t> ids;
+                    for (const auto& r :
+                         c.Query(std::string("SELECT id") + where + " ORDER BY created_at LIMIT $2",
+                                 {Int(before), Int(kBatch)}))
+                        ids.push_back(r.Int(0));
+                    if (ids.empty()) return int64_t{0};
+                    c.Execute("UPDATE outbox SET recipient = '', sealed_body = '' WHERE id " +
+                                  store::InIds(c.engine(), "$1"),
+                              {store::IdsParam(c.engine(), ids)});
+                    return static_cast<int64_t>(ids.size());
+                });
+                if (!emptied) return emptied.error();
+                if (*emptied == 0) break;
+                report.messages_emptied += *emptied;
+            }
+        }
+    }
     for (const auto& [code, rules] : markets_) {
         // Due: ended erasure_months ago or longer (R_PRIV_3: "within 12 months"; run hourly, never later
         // than that by more than an hour).
