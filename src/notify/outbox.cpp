@@ -72,6 +72,12 @@ bool IsPhoneNumber(const std::string& s) {
     return std::all_of(s.begin() + 1, s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
+void AddressToContact(OutgoingMessage& m, const std::optional<std::string>& email,
+                      const std::optional<std::string>& phone) {
+    m.channel = email ? "email" : phone ? "sms" : "inapp";
+    m.recipient = email ? *email : phone.value_or("");
+}
+
 core::Result<int64_t> Enqueue(store::Connection& c, const Sealer& sealer, const OutgoingMessage& m,
                               core::Timestamp now) {
     ANDEL_TRY(ValidateRecipient(m));

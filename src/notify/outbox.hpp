@@ -23,6 +23,11 @@ struct OutgoingMessage {
     nlohmann::json params = nlohmann::json::object();
 };
 
+// Addresses a service message to a member's own contact: e-mail when on file, else SMS, else the in-app
+// inbox (m.member_id must then be set).
+void AddressToContact(OutgoingMessage& m, const std::optional<std::string>& email,
+                      const std::optional<std::string>& phone);
+
 // Writes a message to the outbox in the caller's transaction (`c` must be inside one), so it is sent if and
 // only if the change that causes it commits. Renders at once, so a missing parameter or an unknown template
 // fails here, in the caller; subject and body are stored sealed (R_PRIV_5). Due immediately. Invalid for an

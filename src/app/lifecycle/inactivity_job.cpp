@@ -154,8 +154,7 @@ Result<InactivityReport> InactivityJob::Run(bool dry_run) {
                                           {Int(h->id), Text(*d.reason), Int(d.last), Int(now), Int(due)});
                                       notify::OutgoingMessage m;
                                       m.member_id = h->owner_id;
-                                      m.channel = h->email ? "email" : h->phone ? "sms" : "inapp";
-                                      m.recipient = h->email ? *h->email : h->phone.value_or("");
+                                      notify::AddressToContact(m, h->email, h->phone);
                                       m.template_key = *d.reason == "inactive"
                                                            ? "inactivity_notice"
                                                            : "no_cooperative_member_notice";

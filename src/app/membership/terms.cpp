@@ -160,9 +160,7 @@ Result<TermsNoticeReport> TermsService::RunNotices(bool dry_run) {
                 for (const auto& r : rows) {
                     notify::OutgoingMessage m;
                     m.member_id = r.Int(0);
-                    auto email = r.OptText(1), phone = r.OptText(2);
-                    m.channel = email ? "email" : phone ? "sms" : "inapp";
-                    m.recipient = email ? *email : phone.value_or("");
+                    notify::AddressToContact(m, r.OptText(1), r.OptText(2));
                     m.template_key = "terms_changed";
                     m.language = rules.language;
                     m.params = {
