@@ -23,6 +23,7 @@
 #include "app/auth/bankid_login.hpp"
 #include "app/auth/dev_bankid.hpp"
 #include "app/auth/relogin_service.hpp"
+#include "app/catalogue/catalogue_service.hpp"
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
 #include "app/ledger/dividend_job.hpp"
@@ -236,6 +237,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     services.marketing = &marketing;
     app::PartnerService partners(db, clock, cfg.markets, cfg.partner_categories);
     services.partners = &partners;
+    app::CatalogueService catalogue(db, clock, cfg.markets);
+    services.catalogue = &catalogue;
     // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.
     PeriodicTask release_loop("partner-release", std::chrono::hours(1), [&partners] {
         auto report = partners.ReleaseDue();
@@ -449,6 +452,18 @@ int main(int argc, char** argv) {
     import_sales->add_option("file", import_file, "the CSV file (docs/integrating-partners.md)")->required();
     import_sales->add_option("--partner", import_partner, "partner code")->required();
     import_sales->add_option("--out", import_out, "result file (default: FILE.result.csv)");
+    auto* import_catalogue = import_cmd->add_subcommand(
+        "catalogue", "Load products and categories from a CSV or JSON file (docs/catalogue.md)");
+    AddCommon(import_catalogue, common);
+    app::CatalogueImportOptions catalogue_options;
+    std::string catalogue_file;
+    import_catalogue->add_option("file", catalogue_file, "the .csv or .json file")->required();
+    import_catalogue->add_option("--market", catalogue_options.market, "dk, no or se")->required();
+    import_catalogue->add_option("--format", catalogue_options.format, "csv or json (default: by extension)")
+        ->check(CLI::IsMember({"csv", "json"}));
+    import_catalogue->add_flag("--full", catalogue_options.full,
+                               "the file is the whole catalogue: products not in it become inactive");
+    import_catalogue->add_flag("--dry-run", catalogue_options.dry_run, "check and count, change nothing");
 
     auto* reports_cmd = cli.add_subcommand("reports", "Reports");
     reports_cmd->require_subcommand(1);
@@ -525,6 +540,7 @@ int main(int argc, char** argv) {
         }
         if (demo->parsed()) {
             app::SeedDemo(*db, cfg.markets, cfg.national_id_key, clock);
+            app::SeedDemoCatalogue(*db, cfg.markets, clock);
             std::string card = "<card number>";
             {
                 auto c = db->Read();
@@ -746,6 +762,36 @@ int main(int argc, char** argv) {
                 static_cast<long long>(report->rejected), static_cast<long long>(report->bonus_minor),
                 seconds, out_path.c_str());
             return report->rejected > 0 ? 3 : 0;
+        }
+        if (import_catalogue->parsed()) {
+            std::ifstream file(catalogue_file, std::ios::binary);
+            if (!file) {
+                std::cerr << "andel: cannot read " << catalogue_file << "\n";
+                return 1;
+            }
+            if (catalogue_options.format.empty())
+                catalogue_options.format = catalogue_file.ends_with(".json") ? "json" : "csv";
+            app::CatalogueService catalogue(*db, clock, cfg.markets);
+            auto r = catalogue.Import(file, catalogue_options, "cli");
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail
+                          << (r.error().field.empty() ? "" : " [" + r.error().field + "]") << "\n";
+                return 1;
+            }
+            for (const auto& p : r->problems)
+                std::cerr << catalogue_file << ":" << p.line << ": "
+                          << (p.field.empty() ? "" : p.field + ": ") << p.detail << "\n";
+            if (r->refused > static_cast<int64_t>(r->problems.size()))
+                std::cerr << "... and " << (r->refused - static_cast<int64_t>(r->problems.size()))
+                          << " more\n";
+            std::printf(
+                "%s%lld products created, %lld updated, %lld unchanged, %lld refused, %lld made inactive; "
+                "%lld categories written\n",
+                catalogue_options.dry_run ? "dry run: " : "", static_cast<long long>(r->created),
+                static_cast<long long>(r->updated), static_cast<long long>(r->unchanged),
+                static_cast<long long>(r->refused), static_cast<long long>(r->deactivated),
+                static_cast<long long>(r->categories));
+            return r->refused > 0 ? 3 : 0;
         }
         if (job_inactivity->parsed()) {
             notify::Sealer sealer(cfg.secret_key);

@@ -31,12 +31,19 @@ class DataExportTest : public ::testing::TestWithParam<std::string> {
         auto c = app_->db->Read();
         std::map<std::string, std::set<std::string>> out;
         if (c->engine() == store::Engine::kSqlite) {
+            // A full-text table's shadow tables (products_fts_data, ...) are part of it.
+            std::set<std::string> shadows;
+            for (const auto& v : c->Query("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE "
+                                          "'CREATE VIRTUAL TABLE%'"))
+                for (const char* suffix : {"_data", "_idx", "_content", "_docsize", "_config"})
+                    shadows.insert(v.Text(0) + suffix);
             for (const auto& t :
                  c->Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                           "'sqlite_%'"))
-                for (const auto& col :
-                     c->Query("SELECT name FROM pragma_table_info($1)", {store::Text(t.Text(0))}))
-                    out[t.Text(0)].insert(col.Text(0));
+                if (!shadows.contains(t.Text(0)))
+                    for (const auto& col :
+                         c->Query("SELECT name FROM pragma_table_info($1)", {store::Text(t.Text(0))}))
+                        out[t.Text(0)].insert(col.Text(0));
         } else {
             for (const auto& r :
                  c->Query("SELECT table_name, column_name FROM information_schema.columns WHERE "
@@ -71,7 +78,11 @@ TEST_P(DataExportTest, EveryTableIsExportedOrSaysWhyNot_R_PRIV_4) {
             }
         }
     }
-    for (const auto& [table, c] : listed) EXPECT_TRUE(schema.contains(table)) << table << " is no table";
+    const std::set<std::string> sqlite_only = {"products_fts"};  // PostgreSQL searches a column of products
+    for (const auto& [table, c] : listed)
+        if (GetParam() == "sqlite" || !sqlite_only.contains(table)) {
+            EXPECT_TRUE(schema.contains(table)) << table << " is no table";
+        }
 }
 
 TEST_P(DataExportTest, HoldsWhatTheMemberDidAndNoSecret_R_PRIV_4_R_PRIV_5) {

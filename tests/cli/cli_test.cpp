@@ -183,6 +183,36 @@ TEST(Cli, PartnerSetUpImportAndReport_R_PART_3) {
               1);
 }
 
+TEST(Cli, ImportCatalogueLoadsGoodRowsAndReportsBadOnesByLine) {
+    auto dir = TempDir("catalogue");
+    std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
+    ASSERT_EQ(Andel("generate --members 1 " + common).exit_code, 0);
+    {
+        std::ofstream f(dir + "/products.csv");
+        f << "ean,name,unit_price_minor,category,stores\n"
+          << "5701234000013,Letmælk,1295,Mejeri > Mælk,\n"
+          << "5701234000014,Bad check digit,100,Mejeri,\n"
+          << "5701234000020,Skummetmælk,1095,Mejeri > Mælk,dk-odense-1\n";
+    }
+    auto first = Andel("import catalogue " + dir + "/products.csv --market dk " + common);
+    EXPECT_EQ(first.exit_code, 3) << first.output;
+    EXPECT_NE(first.output.find("products.csv:3: ean: not a valid EAN"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("2 products created, 0 updated, 0 unchanged, 1 refused"), std::string::npos)
+        << first.output;
+    {
+        std::ofstream f(dir + "/full.json");
+        f << R"({"categories": [{"code": "mejeri", "name": "Mejeri"}],
+                 "products": [{"ean": "5701234000013", "name": "Letmælk", "unit_price_minor": 1395, "category": "mejeri"}]})";
+    }
+    auto full = Andel("import catalogue " + dir + "/full.json --market dk --full " + common);
+    EXPECT_EQ(full.exit_code, 0) << full.output;
+    EXPECT_NE(full.output.find("0 products created, 1 updated, 0 unchanged, 0 refused, 1 made inactive"),
+              std::string::npos)
+        << full.output;
+    EXPECT_EQ(Andel("import catalogue " + dir + "/products.csv --market xx " + common).exit_code, 1);
+    EXPECT_EQ(Andel("import catalogue " + dir + "/none.csv --market dk " + common).exit_code, 1);
+}
+
 TEST(Cli, SigtermStopsGracefullyWithExitZero) {
     auto dir = TempDir("serve");
     int out[2];

@@ -139,6 +139,7 @@ class RolesTest : public ::testing::TestWithParam<std::string> {
                                                               {"{sale_id}", "S-1"},
                                                               {"{purpose}", "tracking_cookies"},
                                                               {"{method_id}", "1"},
+                                                              {"{ean}", "5701234000013"},
                                                               {"{number}", "33216744"}};
         for (const auto& [name, value] : values)
             for (auto i = pattern.find(name); i != std::string::npos; i = pattern.find(name))

@@ -35,6 +35,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->marketing = marketing.get();
     partners = std::make_unique<app::PartnerService>(*db, clock, config.markets, config.partner_categories);
     services->partners = partners.get();
+    catalogue = std::make_unique<app::CatalogueService>(*db, clock, config.markets);
+    services->catalogue = catalogue.get();
     psp = std::make_unique<http::DevPaymentProvider>("test-psp-key", std::chrono::milliseconds(1000));
     psp->Start();
     provider = std::make_unique<app::HttpPaymentProvider>(psp->base_url(), "test-psp-key", 400);

@@ -1,4 +1,8 @@
+#include <sstream>
+
+#include "app/catalogue/catalogue_service.hpp"
 #include "app/crypto.hpp"
+#include "app/demo/demo_catalogue.hpp"
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
 #include "app/partners/partner_service.hpp"
@@ -134,6 +138,20 @@ void SeedDemoPartners(store::Database& db, const std::map<std::string, core::Mar
 }
 
 }  // namespace
+
+void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                       const core::Clock& clock) {
+    CatalogueService catalogue(db, clock, markets);
+    for (const auto& [market, text] : {std::pair{"dk", kDemoCatalogue_dk}, std::pair{"no", kDemoCatalogue_no},
+                                       std::pair{"se", kDemoCatalogue_se}}) {
+        if (!markets.count(market)) continue;
+        std::istringstream in(text);
+        auto r = catalogue.Import(in, {market, "csv", false, false}, "demo");
+        if (!r || r->refused > 0)
+            throw std::runtime_error(std::string("demo catalogue ") + market + ": " +
+                                     (!r ? r.error().detail : r->problems.at(0).detail));
+    }
+}
 
 void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
               const std::string& national_id_key, const core::Clock& clock) {

@@ -57,6 +57,11 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
 void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
               const std::string& national_id_key, const core::Clock& clock);
 
+// The demo's product catalogue (src/app/demo/demo_catalogue.hpp): some twenty products per market with a
+// category tree, for the price checker, offers and self-scanning. Idempotent.
+void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                       const core::Clock& clock);
+
 // Logins of the demo (R_MEM_10): the demo member 33216744 / 123456 (no second step), two more members
 // with a password and a mobile for the SMS code, and staff. Idempotent.
 inline constexpr const char* kDemoMemberPassword = "123456";

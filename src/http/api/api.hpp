@@ -1,11 +1,13 @@
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/access/api_key_service.hpp"
 #include "app/auth/auth_service.hpp"
 #include "app/auth/bankid_login.hpp"
 #include "app/auth/relogin_service.hpp"
+#include "app/catalogue/catalogue_service.hpp"
 #include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
@@ -37,6 +39,7 @@ struct Services {
     app::MarketingChoicesService* marketing = nullptr;
     app::PartnerService* partners = nullptr;
     app::CoopayService* coopay = nullptr;  // null when no payment provider is configured (R_PAY_1)
+    app::CatalogueService* catalogue = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -55,6 +58,9 @@ void AddReloginRoutes(Router& router, Services& s);
 void AddPrivacyRoutes(Router& router, Services& s);
 void AddPartnerRoutes(Router& router, Services& s);
 void AddCoopayRoutes(Router& router, Services& s);
+void AddCatalogueRoutes(Router& router, Services& s);
+// A product as the API shows it (catalogue, price checker, self-scanning).
+nlohmann::json ProductJson(const app::ProductView& v);
 // After a till's receipt was posted (not replayed): settles its Coopay payment, or refunds the original
 // receipt's payment for a return (R_PAY_1). Failures are left to the reconcile job.
 void SettleCoopay(Services& s, int64_t store_id, const app::ReceiptInput& in);

@@ -158,6 +158,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddPrivacyRoutes(router, s);
     AddPartnerRoutes(router, s);
     AddCoopayRoutes(router, s);
+    AddCatalogueRoutes(router, s);
 }
 
 }  // namespace andel::http
