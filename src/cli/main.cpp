@@ -239,6 +239,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     services.partners = &partners;
     app::CatalogueService catalogue(db, clock, cfg.markets);
     services.catalogue = &catalogue;
+    app::OfferService offers(db, clock, cfg.markets);
+    services.offers = &offers;
     // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.
     PeriodicTask release_loop("partner-release", std::chrono::hours(1), [&partners] {
         auto report = partners.ReleaseDue();
@@ -355,7 +357,7 @@ int main(int argc, char** argv) {
     auto* keys_create = keys->add_subcommand("create", "Create a key; prints the token once");
     AddCommon(keys_create, common);
     std::string key_role, key_name, key_store, key_partner;
-    keys_create->add_option("--role", key_role, "backoffice, till or partner")->required();
+    keys_create->add_option("--role", key_role, "backoffice, till, price_checker or partner")->required();
     keys_create->add_option("--name", key_name, "what the key is for")->required();
     keys_create->add_option("--store", key_store, "store code (till keys)");
     keys_create->add_option("--partner", key_partner, "partner code (partner keys)");

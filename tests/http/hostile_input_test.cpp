@@ -36,7 +36,7 @@ class HostileInput : public ::testing::TestWithParam<std::string> {
 
     static std::string Fill(std::string pattern, const std::string& value_for_numbers) {
         for (const char* p : {"{member_number}", "{participant}", "{partner_code}", "{agreement_id}",
-                              "{sale_id}", "{method_id}", "{ean}"}) {
+                              "{sale_id}", "{method_id}", "{ean}", "{offer_code}"}) {
             auto i = pattern.find(p);
             if (i != std::string::npos) pattern.replace(i, std::string(p).size(), value_for_numbers);
         }

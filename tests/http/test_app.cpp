@@ -37,6 +37,8 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->partners = partners.get();
     catalogue = std::make_unique<app::CatalogueService>(*db, clock, config.markets);
     services->catalogue = catalogue.get();
+    offers = std::make_unique<app::OfferService>(*db, clock, config.markets);
+    services->offers = offers.get();
     psp = std::make_unique<http::DevPaymentProvider>("test-psp-key", std::chrono::milliseconds(1000));
     psp->Start();
     provider = std::make_unique<app::HttpPaymentProvider>(psp->base_url(), "test-psp-key", 400);

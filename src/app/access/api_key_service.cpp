@@ -9,15 +9,16 @@ namespace andel::app {
 core::Result<IssuedKey> ApiKeyService::Issue(const std::string& role, const std::string& name,
                                              const std::optional<std::string>& store_code,
                                              const std::optional<std::string>& partner_code) {
-    if (role != kRoleBackOffice && role != kRoleTill && role != kRolePartner)
-        return core::Error::Invalid("role must be backoffice, till or partner", "role");
+    if (role != kRoleBackOffice && role != kRoleTill && role != kRolePartner && role != kRoleKiosk)
+        return core::Error::Invalid("role must be backoffice, till, price_checker or partner", "role");
     if (role == kRolePartner && !partner_code)
         return core::Error::Invalid("a partner key needs a partner", "partner");
     if (role != kRolePartner && partner_code)
         return core::Error::Invalid("only a partner key names a partner", "partner");
     if (name.empty() || name.size() > 100)
         return core::Error::Malformed("name is 1 to 100 characters", "name");
-    if (role == kRoleTill && !store_code) return core::Error::Invalid("a till key needs a store", "store");
+    if ((role == kRoleTill || role == kRoleKiosk) && !store_code)
+        return core::Error::Invalid("a till or price-checker key needs a store", "store");
     store::Transaction tx(db_);
     store::ApiKeyRecord r;
     if (store_code) {

@@ -16,6 +16,7 @@ namespace andel::app {
 inline constexpr const char* kRoleBackOffice = "backoffice";
 inline constexpr const char* kRoleTill = "till";
 inline constexpr const char* kRolePartner = "partner";  // a partner's systems: member check, sales (R_PART_3)
+inline constexpr const char* kRoleKiosk = "price_checker";  // a store's price checker (R_OFF_2)
 
 struct IssuedKey {
     std::string key_id;
@@ -31,7 +32,7 @@ struct IssuedKey {
 class ApiKeyService {
   public:
     ApiKeyService(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
-    // A till key names its store, a partner key its partner (by code).
+    // A till or price-checker key names its store, a partner key its partner (by code).
     core::Result<IssuedKey> Issue(const std::string& role, const std::string& name,
                                   const std::optional<std::string>& store_code,
                                   const std::optional<std::string>& partner_code = std::nullopt);

@@ -212,6 +212,9 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
         if (till_store)
             DemoKey(tx.conn(), token, "till", till_store->id, std::string("demo till, ") + code, now);
     }
+    if (auto odense = store::MembershipRepository(tx.conn()).FindStoreByCode("dk-odense-1"))
+        DemoKey(tx.conn(), kDemoKioskToken, "price_checker", odense->id, "demo price checker, dk-odense-1",
+                now);
     const std::pair<const char*, const char*> partner_keys[] = {{kDemoPartnerToken, "dk-synoptik"},
                                                                 {kDemoTravelPartnerToken, "dk-tui"}};
     for (const auto& [token, code] : partner_keys) {

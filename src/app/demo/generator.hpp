@@ -27,6 +27,9 @@ inline constexpr const char* kDemoTillTokenNo =  // a till of no-bergen-1
 inline constexpr const char* kDemoTillTokenSe =  // a till of se-umea-1
     "andel_de00000000000004_7111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111d3m07111sver";
 
+inline constexpr const char* kDemoKioskToken =  // the price checker of dk-odense-1 (R_OFF_2)
+    "andel_de00000000000007_c4ec3d3mc4ec3d3mc4ec3d3mc4ec3d3mc4ec3d3mc4ec3d3mc4ec3d3mc4ec3d3m";
+
 inline constexpr const char* kDemoPartnerToken =  // the partner dk-synoptik (R_PART_1)
     "andel_de00000000000005_9a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m09a27d3m0";
 inline constexpr const char* kDemoTravelPartnerToken =  // dk-tui: bonus pending until the journey

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/local_time.hpp"
+#include "app/offers/offer_service.hpp"
 #include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
@@ -163,6 +164,8 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
     core::AccountRef funding_money = Account(kind::kStoreFunding, "store", store_id, rules.currency);
     core::AccountRef funding_points = Account(kind::kStoreFunding, "store", store_id, "points");
 
+    std::optional<store::QuoteRecord> quote;
+    if (in.quote_id && total < 0) return Error::Invalid("a return names no quote", "quote_id");
     if (total < 0) {
         // A return: takes back, in proportion, what the original sale earned (R_BON_2 .. R_BON_7).
         if (!in.original_receipt_id)
@@ -294,6 +297,19 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
             r.dividend_base_minor = earning->dividend_base_minor;
             r.dividend_minor = core::ApplyBasisPoints(earning->dividend_base_minor, earning->dividend_bp);
         }
+        // The offers of the priced basket (issue 6 §3): their extra bonus or points are earned with the
+        // receipt, and the redemptions are written with it, once.
+        if (in.quote_id) {
+            auto q = OfferService::ClaimQuote(c, *in.quote_id, store_id, r.member_id, now);
+            if (!q) return q.error();
+            quote = *q;
+            if (may_earn && r.household_id) {
+                r.bonus_minor += q->bonus_minor;
+                r.points += q->points;
+            } else if (may_earn && ctx.profile_customer) {
+                r.savings_minor += q->bonus_minor;
+            }
+        }
         entry.source_kind = "receipt";
         entry.description = "receipt " + in.receipt_id;
         if (may_earn && r.household_id) {
@@ -355,6 +371,7 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         r.entry_id = *entry_id;
     }
     r.id = receipts.Insert(r);
+    if (quote) OfferService::RecordRedemptions(c, *quote, r.id, now);
 
     ReceiptOutcome out;
     out.receipt = r;

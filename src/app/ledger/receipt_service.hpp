@@ -22,6 +22,7 @@ struct ReceiptInput {
     std::vector<core::ReceiptLine> lines;
     std::vector<core::Tender> tenders;
     std::optional<std::string> original_receipt_id;  // a return: the sale it returns goods from (same store)
+    std::optional<std::string> quote_id;             // the priced basket whose offers it used (issue 6 §3)
     std::string body_hash;                           // SHA-256 of the canonical request, set by the caller
 };
 

@@ -98,6 +98,11 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"payment_methods", true, "member_id (never the provider's token)",
          "kept for the payments' books without token or label"},
         {"coopay_activations", true, "member_id", "deleted"},
+        {"offer_assignments", true, "member_id", "deleted"},
+        {"offer_activations", true, "member_id", "deleted"},
+        {"basket_quotes", true, "member_id (the quote key is a till's, not shown)", "deleted"},
+        {"offer_redemptions", true, "member_id", "kept for the books, on the shell"},
+        {"offers", false, "the operator's offers", "nothing to erase"},
         {"family_payment_limits", true, "member_id, or owner_member_id for the owner's family members",
          "deleted"},
         {"payment_codes", true, "member_id (never the code hash)", "deleted"},
@@ -304,6 +309,32 @@ Result<json> DataExport::ForMember(int64_t member_id) {
              "r.bonus_minor, r.reward FROM partner_sale_reversals r JOIN partner_sales s ON "
              "s.id = r.sale_id WHERE s.member_id = $1 ORDER BY r.id",
              {id}, {"sale_id", "reversal_id", "date", "amount_minor", "bonus_minor", "taken_back"});
+    // Offers (R_OFF_1, R_OFF_2): those given to the member, activated, priced at a till and redeemed.
+    out["offers_assigned"] = Rows(
+        c,
+        "SELECT o.code, o.title, a.source, a.assigned_at FROM offer_assignments a JOIN offers o ON o.id = "
+        "a.offer_id WHERE a.member_id = $1 ORDER BY o.id",
+        {id}, {"offer", "title", "source", "assigned_at"}, {"assigned_at"});
+    out["offers_activated"] = Rows(
+        c,
+        "SELECT o.code, o.title, a.channel, a.activated_at FROM offer_activations a JOIN offers o ON o.id = "
+        "a.offer_id WHERE a.member_id = $1 ORDER BY o.id",
+        {id}, {"offer", "title", "channel", "activated_at"}, {"activated_at"});
+    out["priced_baskets"] = Rows(c,
+                                 "SELECT s.code, q.total_minor, q.discount_minor, q.created_at, q.expires_at "
+                                 "FROM basket_quotes q JOIN "
+                                 "stores s ON s.id = q.store_id WHERE q.member_id = $1 ORDER BY q.id",
+                                 {id}, {"store", "total_minor", "discount_minor", "created_at", "expires_at"},
+                                 {"created_at", "expires_at"});
+    out["offer_redemptions"] = Rows(
+        c,
+        "SELECT o.code, s.code, r.receipt_key, x.units, x.discount_minor, x.bonus_minor, x.points, "
+        "x.created_at "
+        "FROM offer_redemptions x JOIN offers o ON o.id = x.offer_id JOIN stores s ON s.id = x.store_id JOIN "
+        "receipts r ON r.id = x.receipt_id WHERE x.member_id = $1 ORDER BY x.id",
+        {id},
+        {"offer", "store", "receipt_id", "units", "discount_minor", "bonus_minor", "points", "created_at"},
+        {"created_at"});
     // Coopay (R_PAY_1): methods by label, the activation, limits, codes asked for, payments and refunds.
     out["payment_methods"] = Rows(
         c,

@@ -35,6 +35,9 @@ struct Statements {
             "UPDATE payments SET code_id = NULL WHERE " + in("member_id"),
             "DELETE FROM payment_codes WHERE " + in("member_id"),
             "DELETE FROM coopay_activations WHERE " + in("member_id"),
+            "DELETE FROM offer_assignments WHERE " + in("member_id"),
+            "DELETE FROM offer_activations WHERE " + in("member_id"),
+            "DELETE FROM basket_quotes WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("owner_member_id"),
             "UPDATE payment_methods SET token_sealed = '', label = '', status = 'removed' WHERE " +

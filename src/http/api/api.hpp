@@ -12,6 +12,7 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/offers/offer_service.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/payments/coopay_service.hpp"
 #include "app/privacy/marketing.hpp"
@@ -40,6 +41,7 @@ struct Services {
     app::PartnerService* partners = nullptr;
     app::CoopayService* coopay = nullptr;  // null when no payment provider is configured (R_PAY_1)
     app::CatalogueService* catalogue = nullptr;
+    app::OfferService* offers = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -59,6 +61,7 @@ void AddPrivacyRoutes(Router& router, Services& s);
 void AddPartnerRoutes(Router& router, Services& s);
 void AddCoopayRoutes(Router& router, Services& s);
 void AddCatalogueRoutes(Router& router, Services& s);
+void AddOfferRoutes(Router& router, Services& s);
 // A product as the API shows it (catalogue, price checker, self-scanning).
 nlohmann::json ProductJson(const app::ProductView& v);
 // After a till's receipt was posted (not replayed): settles its Coopay payment, or refunds the original

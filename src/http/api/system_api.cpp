@@ -159,6 +159,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddPartnerRoutes(router, s);
     AddCoopayRoutes(router, s);
     AddCatalogueRoutes(router, s);
+    AddOfferRoutes(router, s);
 }
 
 }  // namespace andel::http
