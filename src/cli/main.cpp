@@ -543,6 +543,7 @@ int main(int argc, char** argv) {
         if (demo->parsed()) {
             app::SeedDemo(*db, cfg.markets, cfg.national_id_key, clock);
             app::SeedDemoCatalogue(*db, cfg.markets, clock);
+            app::SeedDemoOffers(*db, cfg.markets, clock);
             std::string card = "<card number>";
             {
                 auto c = db->Read();

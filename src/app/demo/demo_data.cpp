@@ -5,6 +5,7 @@
 #include "app/demo/demo_catalogue.hpp"
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/offers/offer_service.hpp"
 #include "app/partners/partner_service.hpp"
 #include "store/access/account_repository.hpp"
 #include "store/access/api_key_repository.hpp"
@@ -150,6 +151,61 @@ void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::Ma
         if (!r || r->refused > 0)
             throw std::runtime_error(std::string("demo catalogue ") + market + ": " +
                                      (!r ? r.error().detail : r->problems.at(0).detail));
+    }
+}
+
+void SeedDemoOffers(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                    const core::Clock& clock) {
+    OfferService offers(db, clock, markets);
+    auto day = [&](int offset) {
+        return core::FormatDate(core::UtcDate(clock.Now() + std::chrono::hours(24 * offset)));
+    };
+    struct Demo {
+        const char *market, *code, *title, *kind, *target_kind, *target;
+        int64_t value, second;
+        bool activation;
+    };
+    const Demo list[] = {
+        {"dk", "dk-medlemspris-maelk", "Medlemspris: økologisk letmælk 9,95", "member_price", "products",
+         "5700000000011", 995, 0, false},
+        {"dk", "dk-kaffe-3-for-2", "App-kupon: 3 for 2 på formalet kaffe", "multi_buy", "products",
+         "5700000000172", 3, 2, true},
+        {"dk", "dk-frugt-11-procent", "11 % bonus på frugt og grønt", "extra_bonus", "category",
+         "frugt-og-groent", 1100, 0, false},
+        {"no", "no-medlemspris-melk", "Medlemspris: lettmelk 19,90", "member_price", "products",
+         "7090000000011", 1990, 0, false},
+        {"se", "se-dubbla-poang-frukt", "Dubbla poäng på frukt och grönt", "extra_points", "category",
+         "frukt-och-gront", 1, 0, false},
+        {"se", "se-kaffe-200-poang", "Appkupong: 200 extra poäng på bryggkaffe", "points_bonus", "products",
+         "7350000000115", 200, 0, true},
+    };
+    for (const auto& d : list) {
+        if (!markets.count(d.market)) continue;
+        OfferInput in;
+        in.code = d.code;
+        in.market = d.market;
+        in.title = d.title;
+        in.kind = d.kind;
+        in.target_kind = d.target_kind;
+        if (in.target_kind == "products")
+            in.eans = {d.target};
+        else
+            in.category = d.target;
+        std::string kind = d.kind;
+        if (kind == "member_price") in.member_price_minor = d.value;
+        if (kind == "multi_buy") {
+            in.buy_quantity = d.value;
+            in.pay_quantity = d.second;
+        }
+        if (kind == "extra_bonus") in.bonus_bp = d.value;
+        if (kind == "extra_points") in.points_per_unit = d.value;
+        if (kind == "points_bonus") in.points = d.value;
+        in.requires_activation = d.activation;
+        in.valid_from = day(-7);
+        in.valid_to = day(83);
+        auto r = offers.Create(in, "demo");
+        if (!r && r.error().code != core::ErrorCode::kConflict)
+            throw std::runtime_error(std::string("demo offer ") + d.code + ": " + r.error().detail);
     }
 }
 

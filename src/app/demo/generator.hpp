@@ -65,6 +65,11 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
 void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
                        const core::Clock& clock);
 
+// The demo's offers (R_OFF_1, R_OFF_2) on the demo catalogue, in force from a week ago for three months: a
+// member price, an app coupon to activate, extra bonus or points on fruit. Idempotent.
+void SeedDemoOffers(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
+                    const core::Clock& clock);
+
 // Logins of the demo (R_MEM_10): the demo member 33216744 / 123456 (no second step), two more members
 // with a password and a mobile for the SMS code, and staff. Idempotent.
 inline constexpr const char* kDemoMemberPassword = "123456";
