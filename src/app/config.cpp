@@ -783,6 +783,23 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
             p->Finish();
         }
     }
+    if (top.Has("self_scan")) {
+        if (auto t = top.Table("self_scan")) {
+            auto& a = config.self_scan;
+            if (t->Has("base_ppm"))
+                if (auto v = t->IntIn("base_ppm", 0, 1'000'000)) a.base_ppm = *v;
+            if (t->Has("step_ppm"))
+                if (auto v = t->IntIn("step_ppm", 0, 1'000'000)) a.step_ppm = *v;
+            if (t->Has("cap_ppm"))
+                if (auto v = t->IntIn("cap_ppm", 0, 1'000'000)) a.cap_ppm = *v;
+            if (t->Has("half_life_days"))
+                if (auto v = t->IntIn("half_life_days", 1, 3650)) a.half_life_days = *v;
+            if (t->Has("seed"))
+                if (auto v = t->IntIn("seed", 0, INT64_MAX)) a.seed = static_cast<uint64_t>(*v);
+            if (a.base_ppm > a.cap_ppm) ctx.Add("self_scan.base_ppm", "must not exceed cap_ppm");
+            t->Finish();
+        }
+    }
     if (top.Has("partners")) {
         auto p = top.Table("partners");
         if (const toml::array* list = p ? p->Array("categories") : nullptr) {

@@ -11,6 +11,7 @@
 #include "app/partners/partner_service.hpp"
 #include "core/market.hpp"
 #include "core/result.hpp"
+#include "core/self_scan/audit.hpp"
 
 namespace andel::app {
 
@@ -62,6 +63,8 @@ struct Config {
         std::string provider_url, provider_key;  // provider_key: ANDEL_PAYMENTS_PROVIDER_KEY
         int timeout_ms = 5'000;
     } payments;
+    // [self_scan] (optional): how often finished self-scan sessions are audited (R_SCAN_3, R_SCAN_4).
+    core::AuditPolicy self_scan;
     // [partners]: the categories members browse partners by (R_PART_2); optional, these by default.
     std::vector<PartnerCategory> partner_categories = DefaultPartnerCategories();
     std::string log_level;                             // trace, debug, info, warn, error, critical, off

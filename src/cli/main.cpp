@@ -241,6 +241,8 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     services.catalogue = &catalogue;
     app::OfferService offers(db, clock, cfg.markets);
     services.offers = &offers;
+    app::SelfScanService self_scan(db, clock, cfg.markets, offers, receipts, cfg.self_scan);
+    services.self_scan = &self_scan;
     // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.
     PeriodicTask release_loop("partner-release", std::chrono::hours(1), [&partners] {
         auto report = partners.ReleaseDue();

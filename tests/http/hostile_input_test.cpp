@@ -35,8 +35,9 @@ class HostileInput : public ::testing::TestWithParam<std::string> {
     }
 
     static std::string Fill(std::string pattern, const std::string& value_for_numbers) {
-        for (const char* p : {"{member_number}", "{participant}", "{partner_code}", "{agreement_id}",
-                              "{sale_id}", "{method_id}", "{ean}", "{offer_code}"}) {
+        for (const char* p :
+             {"{member_number}", "{participant}", "{partner_code}", "{agreement_id}", "{sale_id}",
+              "{method_id}", "{ean}", "{offer_code}", "{session_id}", "{store_code}"}) {
             auto i = pattern.find(p);
             if (i != std::string::npos) pattern.replace(i, std::string(p).size(), value_for_numbers);
         }

@@ -141,6 +141,7 @@ class RolesTest : public ::testing::TestWithParam<std::string> {
                                                               {"{method_id}", "1"},
                                                               {"{ean}", "5701234000013"},
                                                               {"{offer_code}", "x"},
+                                                              {"{store_code}", "dk-odense-1"},
                                                               {"{number}", "33216744"}};
         for (const auto& [name, value] : values)
             for (auto i = pattern.find(name); i != std::string::npos; i = pattern.find(name))

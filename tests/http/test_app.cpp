@@ -39,6 +39,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->catalogue = catalogue.get();
     offers = std::make_unique<app::OfferService>(*db, clock, config.markets);
     services->offers = offers.get();
+    self_scan = std::make_unique<app::SelfScanService>(*db, clock, config.markets, *offers, *receipts,
+                                                       config.self_scan);
+    services->self_scan = self_scan.get();
     psp = std::make_unique<http::DevPaymentProvider>("test-psp-key", std::chrono::milliseconds(1000));
     psp->Start();
     provider = std::make_unique<app::HttpPaymentProvider>(psp->base_url(), "test-psp-key", 400);

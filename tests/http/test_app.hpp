@@ -35,6 +35,7 @@ struct TestApp {
     std::unique_ptr<app::PartnerService> partners;
     std::unique_ptr<app::CatalogueService> catalogue;
     std::unique_ptr<app::OfferService> offers;
+    std::unique_ptr<app::SelfScanService> self_scan;
     // Coopay against Andel's own provider on 127.0.0.1; the client gives up after 400 ms, the provider's
     // slow card answers after 1 s.
     std::unique_ptr<http::DevPaymentProvider> psp;

@@ -268,6 +268,9 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
         if (till_store)
             DemoKey(tx.conn(), token, "till", till_store->id, std::string("demo till, ") + code, now);
     }
+    // Self-scanning (R_SCAN_1) in the demo tills' stores.
+    tx.conn().Execute(
+        "UPDATE stores SET self_scan = 1 WHERE code IN ('dk-odense-1', 'no-bergen-1', 'se-umea-1')");
     if (auto odense = store::MembershipRepository(tx.conn()).FindStoreByCode("dk-odense-1"))
         DemoKey(tx.conn(), kDemoKioskToken, "price_checker", odense->id, "demo price checker, dk-odense-1",
                 now);

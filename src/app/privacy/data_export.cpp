@@ -103,6 +103,9 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"basket_quotes", true, "member_id (the quote key is a till's, not shown)", "deleted"},
         {"offer_redemptions", true, "member_id", "kept for the books, on the shell"},
         {"offers", false, "the operator's offers", "nothing to erase"},
+        {"self_scan_rights", true, "member_id", "deleted"},
+        {"self_scan_sessions", true, "member_id (the session key is a device's, not shown)",
+         "deleted (the receipt keeps the purchase, without identity)"},
         {"family_payment_limits", true, "member_id, or owner_member_id for the owner's family members",
          "deleted"},
         {"payment_codes", true, "member_id (never the code hash)", "deleted"},
@@ -335,6 +338,21 @@ Result<json> DataExport::ForMember(int64_t member_id) {
         {id},
         {"offer", "store", "receipt_id", "units", "discount_minor", "bonus_minor", "points", "created_at"},
         {"created_at"});
+    // Self-scanning (R_SCAN_1..5): the right, and each session with its audit.
+    auto right =
+        Rows(c, "SELECT status, reason, changed_by, changed_at FROM self_scan_rights WHERE member_id = $1",
+             {id}, {"status", "reason", "changed_by", "changed_at"}, {"changed_at"});
+    out["self_scan_right"] = right.empty() ? json(nullptr) : right[0];
+    out["self_scan_sessions"] = Rows(
+        c,
+        "SELECT s.code, x.device, x.status, x.items, x.started_at, x.finished_at, x.scanned_total_minor, "
+        "x.audit_selected, x.audited_total_minor, x.discrepancy_minor FROM self_scan_sessions x JOIN stores "
+        "s ON "
+        "s.id = x.store_id WHERE x.member_id = $1 ORDER BY x.id",
+        {id},
+        {"store", "device", "status", "items", "started_at", "finished_at", "scanned_total_minor",
+         "audit_selected", "audited_total_minor", "discrepancy_minor"},
+        {"started_at", "finished_at"});
     // Coopay (R_PAY_1): methods by label, the activation, limits, codes asked for, payments and refunds.
     out["payment_methods"] = Rows(
         c,

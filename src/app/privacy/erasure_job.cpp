@@ -38,6 +38,8 @@ struct Statements {
             "DELETE FROM offer_assignments WHERE " + in("member_id"),
             "DELETE FROM offer_activations WHERE " + in("member_id"),
             "DELETE FROM basket_quotes WHERE " + in("member_id"),
+            "DELETE FROM self_scan_sessions WHERE " + in("member_id"),
+            "DELETE FROM self_scan_rights WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("owner_member_id"),
             "UPDATE payment_methods SET token_sealed = '', label = '', status = 'removed' WHERE " +

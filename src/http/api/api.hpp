@@ -16,6 +16,7 @@
 #include "app/partners/partner_service.hpp"
 #include "app/payments/coopay_service.hpp"
 #include "app/privacy/marketing.hpp"
+#include "app/self_scan/self_scan_service.hpp"
 #include "core/market.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
@@ -42,6 +43,7 @@ struct Services {
     app::CoopayService* coopay = nullptr;  // null when no payment provider is configured (R_PAY_1)
     app::CatalogueService* catalogue = nullptr;
     app::OfferService* offers = nullptr;
+    app::SelfScanService* self_scan = nullptr;
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -62,6 +64,7 @@ void AddPartnerRoutes(Router& router, Services& s);
 void AddCoopayRoutes(Router& router, Services& s);
 void AddCatalogueRoutes(Router& router, Services& s);
 void AddOfferRoutes(Router& router, Services& s);
+void AddSelfScanRoutes(Router& router, Services& s);
 // A product as the API shows it (catalogue, price checker, self-scanning).
 nlohmann::json ProductJson(const app::ProductView& v);
 // After a till's receipt was posted (not replayed): settles its Coopay payment, or refunds the original

@@ -160,6 +160,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddCoopayRoutes(router, s);
     AddCatalogueRoutes(router, s);
     AddOfferRoutes(router, s);
+    AddSelfScanRoutes(router, s);
 }
 
 }  // namespace andel::http
