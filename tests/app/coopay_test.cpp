@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/auth/relogin_service.hpp"
 #include "app/payments/coopay_service.hpp"
 #include "app/service_test_support.hpp"
 #include "app/transaction.hpp"
@@ -176,6 +177,33 @@ TEST_P(CoopayTest, ACodeIsVoidAfter60SecondsOrWhenItsSessionEnds_R_PAY_1) {
     EXPECT_TRUE(Fails(Pay(issued->code, "CP-ENDED", 100), ErrorCode::kRuleRefused, "R_PAY_1"));
     EXPECT_TRUE(Fails(coopay().IssueCode(owner_, session), ErrorCode::kUnauthenticated));
     EXPECT_EQ(Status("CP-ENDED"), "");
+}
+
+// A re-login wave's deadline ends the sessions of those who did not log in again (R_AUTH_6): a code issued
+// in such a session is void at once, within its 60 seconds, and the ended session gets no new one.
+TEST_P(CoopayTest, AForcedLogoutInAReloginWaveVoidsTheCodesOfItsSessions_R_PAY_1_R_AUTH_6) {
+    std::string session = ActivateOwner();
+    auth::ReloginCampaignInput campaign;
+    campaign.name = "new login";
+    campaign.market = "dk";
+    campaign.required_method = "two_step";
+    auth::ReloginWaveInput wave;
+    wave.share_percent = 100;
+    wave.starts_at = app_->clock.Now() + 1s;
+    wave.deadline_at = app_->clock.Now() + 20s;
+    campaign.waves.push_back(wave);
+    ASSERT_TRUE(IsOk(app_->relogin->Create("admin:test", campaign)));
+    app_->clock.Set(app_->clock.Now() + 2s);
+    ASSERT_TRUE(IsOk(app_->relogin->Run()));
+    auto code = coopay().IssueCode(owner_, session);
+    ASSERT_TRUE(IsOk(code));
+    app_->clock.Set(app_->clock.Now() + 19s);  // past the deadline, 19 s into the code's 60
+    auto run = app_->relogin->Run();
+    ASSERT_TRUE(IsOk(run));
+    EXPECT_GE(run->logged_out, 1);
+    EXPECT_TRUE(Fails(Pay(code->code, "CP-WAVE", 100), ErrorCode::kRuleRefused, "R_PAY_1"));
+    EXPECT_TRUE(Fails(coopay().IssueCode(owner_, session), ErrorCode::kUnauthenticated));
+    EXPECT_EQ(Status("CP-WAVE"), "");
 }
 
 TEST_P(CoopayTest, ADeclinedCardTakesNothing_R_PAY_1) {
