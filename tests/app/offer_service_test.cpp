@@ -95,18 +95,6 @@ class OfferServiceTest : public ::testing::TestWithParam<std::string> {
             for (const auto& m : *list) out.push_back(m.offer.record.code);
         return out;
     }
-    int64_t RegisterProfile() {
-        RegisterInput p;
-        p.market = "dk";
-        p.kind = "profile";
-        p.national_id = "0707901234";
-        p.first_name = "Pia";
-        p.last_name = "Profil";
-        p.contact = {std::string("pia@example.org"), std::nullopt, "Vej 3", "5000", "Odense"};
-        auto r = app_->membership->Register(p, "test");
-        EXPECT_TRUE(IsOk(r));
-        return r ? r->member.id : 0;
-    }
     std::unique_ptr<test::TestApp> app_;
     OfferService* svc_ = nullptr;
     int64_t member_ = 0, store_ = 0, household_ = 0;
@@ -268,7 +256,7 @@ TEST_P(OfferServiceTest, MembersOnlyOffersAreNotForACustomerWithAProfile_R_MEM_1
     open.members_only = false;
     open.requires_activation = true;
     ASSERT_TRUE(IsOk(svc_->Create(open, "test")));
-    int64_t profile = RegisterProfile();
+    int64_t profile = app_->RegisterDanishProfile().member.id;
     EXPECT_EQ(Codes(profile), (std::vector<std::string>{"open-to-profiles"}));
     EXPECT_TRUE(Fails(svc_->Activate(profile, "members-only", "app"), ErrorCode::kRuleRefused, "R_MEM_1"));
     EXPECT_TRUE(IsOk(svc_->Activate(profile, "open-to-profiles", "app")));

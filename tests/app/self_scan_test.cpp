@@ -100,17 +100,9 @@ TEST_P(SelfScanTest, MembersOf18OrMoreInAStoreThatOffersIt_R_SCAN_1) {
     EXPECT_TRUE(Fails(svc_->Start(umea_, seventeen, "hand_scanner"), ErrorCode::kRuleRefused, "R_SCAN_1"));
     EXPECT_TRUE(Fails(svc_->Start(roskilde_, card_, "hand_scanner"), ErrorCode::kRuleRefused, "R_SCAN_1"));
     // A customer with a profile is not a member.
-    RegisterInput p;
-    p.market = "dk";
-    p.kind = "profile";
-    p.national_id = "0707901234";
-    p.first_name = "Pia";
-    p.last_name = "Profil";
-    p.contact = {std::string("pia@example.org"), std::nullopt, "Vej 3", "5000", "Odense"};
-    auto profile = app_->membership->Register(p, "test");
-    ASSERT_TRUE(IsOk(profile));
-    ASSERT_FALSE(profile->cards.empty());
-    EXPECT_TRUE(Fails(svc_->Start(odense_, profile->cards[0].card_number, "hand_scanner"),
+    auto profile = app_->RegisterDanishProfile();
+    ASSERT_FALSE(profile.cards.empty());
+    EXPECT_TRUE(Fails(svc_->Start(odense_, profile.cards[0].card_number, "hand_scanner"),
                       ErrorCode::kRuleRefused, "R_SCAN_1"));
     // A store offers it when the back office says so.
     ASSERT_TRUE(IsOk(svc_->SetStore("dk-roskilde-1", true)));

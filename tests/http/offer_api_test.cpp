@@ -29,35 +29,14 @@ class OfferApiTest : public ::testing::TestWithParam<std::string> {
                             {store::Int(member_)})
                     ->Text(0);
     }
-    std::string Session(int64_t member_id) {
-        auto s = app::InTransaction(*app_->db, [&](store::Connection& c) {
-            return app_->auth->OpenSession(c, app_->auth->EnsureMemberAccount(c, member_id), "app",
-                                           "password+sms", "api");
-        });
-        EXPECT_TRUE(s.ok());
-        return s->token;
-    }
-    std::pair<int, json> Send(const std::string& method, const std::string& path, const json& body,
-                              const std::string& token) {
-        Request r;
-        r.method = method;
-        r.path = path;
-        r.target = path;
-        r.body = body.is_null() ? "" : body.dump();
-        r.request_id = "offers";
-        r.remote_address = "192.0.2.62";
-        r.headers = {{"content-type", "application/json"}, {"authorization", "Bearer " + token}};
-        auto response = app_->router->Handle(r);
-        return {response.status, json::parse(response.body, nullptr, false)};
-    }
     std::unique_ptr<test::TestApp> app_;
     int64_t member_ = 0;
     std::string card_;
 };
 
 TEST_P(OfferApiTest, TheAppListsAndActivatesTheMembersOffers_R_OFF_2) {
-    auto token = Session(member_);
-    auto [status, list] = Send("GET", "/api/v1/me/offers", nullptr, token);
+    auto token = app_->MemberSession(member_);
+    auto [status, list] = app_->Call("GET", "/api/v1/me/offers", nullptr, token);
     ASSERT_EQ(status, 200) << list.dump();
     std::map<std::string, json> by_code;
     for (const auto& o : list["items"]) by_code[o["code"]] = o;
@@ -67,39 +46,42 @@ TEST_P(OfferApiTest, TheAppListsAndActivatesTheMembersOffers_R_OFF_2) {
     EXPECT_FALSE(by_code.count("se-kaffe-200-poang"));          // another market's
     EXPECT_FALSE(by_code["dk-kaffe-3-for-2"].contains("audience"));
 
-    auto [a, activated] = Send("POST", "/api/v1/me/offers/dk-kaffe-3-for-2/activation", nullptr, token);
+    auto [a, activated] = app_->Call("POST", "/api/v1/me/offers/dk-kaffe-3-for-2/activation", nullptr, token);
     ASSERT_EQ(a, 200) << activated.dump();
     EXPECT_TRUE(activated["activated"]);
-    EXPECT_EQ(Send("POST", "/api/v1/me/offers/se-kaffe-200-poang/activation", nullptr, token).first, 404);
-    EXPECT_EQ(Send("GET", "/api/v1/me/offers", nullptr, app::kDemoTillToken).first, 403);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/me/offers/se-kaffe-200-poang/activation", nullptr, token).first,
+              404);
+    EXPECT_EQ(app_->Call("GET", "/api/v1/me/offers", nullptr, app::kDemoTillToken).first, 403);
 }
 
 TEST_P(OfferApiTest, ThePriceCheckerShowsPricesAndAMembersOffersToActivate_R_OFF_2) {
     auto [status, product] =
-        Send("GET", "/api/v1/price-checker/products/5700000000011", nullptr, app::kDemoKioskToken);
+        app_->Call("GET", "/api/v1/price-checker/products/5700000000011", nullptr, app::kDemoKioskToken);
     ASSERT_EQ(status, 200) << product.dump();
     EXPECT_EQ(product["unit_price_minor"], 1295);
     EXPECT_EQ(product["member_price_minor"], 995);
     EXPECT_EQ(product["sold_in_store"], true);
     ASSERT_EQ(product["offers"].size(), 1u);
     auto [plain_status, plain] =
-        Send("GET", "/api/v1/price-checker/products/5700000000028", nullptr, app::kDemoKioskToken);
+        app_->Call("GET", "/api/v1/price-checker/products/5700000000028", nullptr, app::kDemoKioskToken);
     ASSERT_EQ(plain_status, 200);
     EXPECT_TRUE(plain["member_price_minor"].is_null());
+    EXPECT_EQ(app_->Call("GET", "/api/v1/price-checker/products/5700000000012", nullptr, app::kDemoKioskToken)
+                  .first,
+              422);
     EXPECT_EQ(
-        Send("GET", "/api/v1/price-checker/products/5700000000012", nullptr, app::kDemoKioskToken).first,
-        422);
-    EXPECT_EQ(Send("GET", "/api/v1/price-checker/products/5700000000011", nullptr, app::kDemoTillToken).first,
-              403);
+        app_->Call("GET", "/api/v1/price-checker/products/5700000000011", nullptr, app::kDemoTillToken).first,
+        403);
 
     auto [m, mine] =
-        Send("POST", "/api/v1/price-checker/member-offers", {{"card", card_}}, app::kDemoKioskToken);
+        app_->Call("POST", "/api/v1/price-checker/member-offers", {{"card", card_}}, app::kDemoKioskToken);
     ASSERT_EQ(m, 200) << mine.dump();
     EXPECT_FALSE(mine["first_name"].get<std::string>().empty());
     EXPECT_FALSE(mine.contains("last_name"));
     EXPECT_GE(mine["items"].size(), 3u);
-    auto [act, done] = Send("POST", "/api/v1/price-checker/activations",
-                            {{"card", card_}, {"offer_code", "dk-kaffe-3-for-2"}}, app::kDemoKioskToken);
+    auto [act, done] =
+        app_->Call("POST", "/api/v1/price-checker/activations",
+                   {{"card", card_}, {"offer_code", "dk-kaffe-3-for-2"}}, app::kDemoKioskToken);
     ASSERT_EQ(act, 200) << done.dump();
     EXPECT_TRUE(done["activated"]);
     {
@@ -109,24 +91,16 @@ TEST_P(OfferApiTest, ThePriceCheckerShowsPricesAndAMembersOffersToActivate_R_OFF
                 ->Text(0),
             "price_checker");
     }
-    EXPECT_EQ(Send("POST", "/api/v1/price-checker/member-offers", {{"card", "6047000000000999"}},
-                   app::kDemoKioskToken)
+    EXPECT_EQ(app_->Call("POST", "/api/v1/price-checker/member-offers", {{"card", "6047000000000999"}},
+                         app::kDemoKioskToken)
                   .first,
               400);  // not a card number (its check digit)
 
     // A customer with a profile is told the price checker is for members.
-    app::RegisterInput p;
-    p.market = "dk";
-    p.kind = "profile";
-    p.national_id = "0707901234";
-    p.first_name = "Pia";
-    p.last_name = "Profil";
-    p.contact = {std::string("pia@example.org"), std::nullopt, "Vej 3", "5000", "Odense"};
-    auto profile = app_->membership->Register(p, "test");
-    ASSERT_TRUE(profile.ok());
-    ASSERT_FALSE(profile->cards.empty());
-    auto [refused, problem] = Send("POST", "/api/v1/price-checker/member-offers",
-                                   {{"card", profile->cards[0].card_number}}, app::kDemoKioskToken);
+    auto profile = app_->RegisterDanishProfile();
+    ASSERT_FALSE(profile.cards.empty());
+    auto [refused, problem] = app_->Call("POST", "/api/v1/price-checker/member-offers",
+                                         {{"card", profile.cards[0].card_number}}, app::kDemoKioskToken);
     EXPECT_EQ(refused, 422);
     EXPECT_EQ(problem["rule"], "R_OFF_2") << problem.dump();
 }
@@ -137,7 +111,7 @@ TEST_P(OfferApiTest, TheTillPricesTheBasketAndTheReceiptRedeemsTheQuoteOnce_R_OF
         {"lines",
          {{{"sku", "5700000000011"}, {"category", "groceries"}, {"quantity", 1}, {"amount_minor", 1295}},
           {{"sku", "5700000000097"}, {"category", "groceries"}, {"quantity", 500}, {"amount_minor", 1000}}}}};
-    auto [status, quote] = Send("POST", "/api/v1/till/baskets", basket, app::kDemoTillToken);
+    auto [status, quote] = app_->Call("POST", "/api/v1/till/baskets", basket, app::kDemoTillToken);
     ASSERT_EQ(status, 200) << quote.dump();
     EXPECT_EQ(quote["lines"][0]["discount_minor"], 300);
     EXPECT_EQ(quote["lines"][0]["offer"], "dk-medlemspris-maelk");
@@ -158,24 +132,26 @@ TEST_P(OfferApiTest, TheTillPricesTheBasketAndTheReceiptRedeemsTheQuoteOnce_R_OF
            {"discount_minor", 300}},
           {{"sku", "5700000000097"}, {"category", "groceries"}, {"quantity", 500}, {"amount_minor", 1000}}}},
         {"tenders", {{{"kind", "card"}, {"amount_minor", 1995}}}}};
-    auto [posted, outcome] = Send("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken);
+    auto [posted, outcome] = app_->Call("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken);
     ASSERT_EQ(posted, 201) << outcome.dump();
     EXPECT_EQ(outcome["earned"]["bonus_minor"], quote["earns"]["bonus_minor"]);
-    EXPECT_EQ(Send("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken).first, 200);  // replay
+    EXPECT_EQ(app_->Call("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken).first,
+              200);  // replay
     receipt["receipt_id"] = "OFFER-2";
-    EXPECT_EQ(Send("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken).first, 409);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/till/receipts", receipt, app::kDemoTillToken).first, 409);
 
     auto [r, report] =
-        Send("GET", "/api/v1/offers/dk-frugt-11-procent/report", nullptr, app::kDemoBackOfficeToken);
+        app_->Call("GET", "/api/v1/offers/dk-frugt-11-procent/report", nullptr, app::kDemoBackOfficeToken);
     ASSERT_EQ(r, 200) << report.dump();
     EXPECT_EQ(report["redeemed"], 1);
     EXPECT_EQ(report["bonus_minor"], 110);
 
     // Bad baskets: a negative quantity, and no lines.
     basket["lines"][0]["quantity"] = -1;
-    EXPECT_EQ(Send("POST", "/api/v1/till/baskets", basket, app::kDemoTillToken).first, 422);
-    EXPECT_EQ(Send("POST", "/api/v1/till/baskets", {{"lines", json::array()}}, app::kDemoTillToken).first,
-              400);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/till/baskets", basket, app::kDemoTillToken).first, 422);
+    EXPECT_EQ(
+        app_->Call("POST", "/api/v1/till/baskets", {{"lines", json::array()}}, app::kDemoTillToken).first,
+        400);
 }
 
 TEST_P(OfferApiTest, TheBackOfficeCreatesPausesAndListsOffers) {
@@ -188,24 +164,24 @@ TEST_P(OfferApiTest, TheBackOfficeCreatesPausesAndListsOffers) {
                   {"valid_from", "2026-11-23"},
                   {"valid_to", "2026-12-06"},
                   {"limits", {{"per_receipt", 2}}}};
-    auto [status, created] = Send("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken);
+    auto [status, created] = app_->Call("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken);
     ASSERT_EQ(status, 201) << created.dump();
     EXPECT_EQ(created["state"], "active");
     EXPECT_EQ(created["params"]["bundle_price_minor"], 4000);
-    EXPECT_EQ(Send("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken).first, 409);
-    auto [p, paused] =
-        Send("PUT", "/api/v1/offers/dk-test-smoer/status", {{"status", "paused"}}, app::kDemoBackOfficeToken);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken).first, 409);
+    auto [p, paused] = app_->Call("PUT", "/api/v1/offers/dk-test-smoer/status", {{"status", "paused"}},
+                                  app::kDemoBackOfficeToken);
     ASSERT_EQ(p, 200);
     EXPECT_EQ(paused["state"], "paused");
-    auto [l, list] = Send("GET", "/api/v1/offers", nullptr, app::kDemoBackOfficeToken);
+    auto [l, list] = app_->Call("GET", "/api/v1/offers", nullptr, app::kDemoBackOfficeToken);
     ASSERT_EQ(l, 200);
     EXPECT_EQ(list["items"][0]["code"], "dk-test-smoer");  // newest first
     offer["kind"] = "half_price";
     offer["code"] = "dk-test-2";
-    auto [bad, problem] = Send("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken);
+    auto [bad, problem] = app_->Call("POST", "/api/v1/offers", offer, app::kDemoBackOfficeToken);
     EXPECT_EQ(bad, 422);
     EXPECT_EQ(problem["field"], "kind") << problem.dump();
-    EXPECT_EQ(Send("POST", "/api/v1/offers", offer, app::kDemoTillToken).first, 403);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/offers", offer, app::kDemoTillToken).first, 403);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, OfferApiTest, ::testing::ValuesIn(test::Engines()),

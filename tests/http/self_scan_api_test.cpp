@@ -28,14 +28,6 @@ class SelfScanApiTest : public ::testing::TestWithParam<std::string> {
                             {store::Int(member_)})
                     ->Text(0);
     }
-    std::string MemberSession() {
-        auto s = app::InTransaction(*app_->db, [&](store::Connection& c) {
-            return app_->auth->OpenSession(c, app_->auth->EnsureMemberAccount(c, member_), "app",
-                                           "password+sms", "api");
-        });
-        EXPECT_TRUE(s.ok());
-        return s->token;
-    }
     std::string StaffSession(const std::string& role) {
         auto id = app_->auth->SeedStaffAccount(role + "@scan.example", role, role, "scan-test-password");
         EXPECT_TRUE(id.ok());
@@ -45,19 +37,6 @@ class SelfScanApiTest : public ::testing::TestWithParam<std::string> {
         EXPECT_TRUE(s.ok());
         return s->token;
     }
-    std::pair<int, json> Send(const std::string& method, const std::string& path, const json& body,
-                              const std::string& token) {
-        Request r;
-        r.method = method;
-        r.path = path;
-        r.target = path;
-        r.body = body.is_null() ? "" : body.dump();
-        r.request_id = "self-scan";
-        r.remote_address = "192.0.2.63";
-        r.headers = {{"content-type", "application/json"}, {"authorization", "Bearer " + token}};
-        auto response = app_->router->Handle(r);
-        return {response.status, json::parse(response.body, nullptr, false)};
-    }
     std::unique_ptr<test::TestApp> app_;
     int64_t member_ = 0;
     std::string card_;
@@ -65,38 +44,38 @@ class SelfScanApiTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(SelfScanApiTest, AHandScannerSessionBecomesAReceiptOrAwaitsAnAudit_R_SCAN_2_R_SCAN_3) {
     auto [status, session] =
-        Send("POST", "/api/v1/self-scan/sessions", {{"card", card_}}, app::kDemoTillToken);
+        app_->Call("POST", "/api/v1/self-scan/sessions", {{"card", card_}}, app::kDemoTillToken);
     ASSERT_EQ(status, 201) << session.dump();
     const std::string path = "/api/v1/self-scan/sessions/" + session["session_id"].get<std::string>();
     auto [added, with_milk] =
-        Send("POST", path + "/items", {{"ean", "5700000000011"}, {"quantity", 2}}, app::kDemoTillToken);
+        app_->Call("POST", path + "/items", {{"ean", "5700000000011"}, {"quantity", 2}}, app::kDemoTillToken);
     ASSERT_EQ(added, 200) << with_milk.dump();
     EXPECT_EQ(with_milk["total_minor"], 2590);
-    EXPECT_EQ(
-        Send("POST", path + "/items", {{"ean", "5700000000097"}, {"quantity", 750}}, app::kDemoTillToken)
-            .first,
-        200);
-    EXPECT_EQ(Send("DELETE", path + "/items/5700000000097", nullptr, app::kDemoTillToken).first, 200);
+    EXPECT_EQ(app_->Call("POST", path + "/items", {{"ean", "5700000000097"}, {"quantity", 750}},
+                         app::kDemoTillToken)
+                  .first,
+              200);
+    EXPECT_EQ(app_->Call("DELETE", path + "/items/5700000000097", nullptr, app::kDemoTillToken).first, 200);
 
     // The member's app sees the session; another store's till does not.
-    auto [mine, seen] = Send("GET", path, nullptr, MemberSession());
+    auto [mine, seen] = app_->Call("GET", path, nullptr, app_->MemberSession(member_));
     ASSERT_EQ(mine, 200) << seen.dump();
     EXPECT_EQ(seen["items"].size(), 1u);
-    EXPECT_EQ(Send("GET", path, nullptr, app::kDemoTillTokenSe).first, 404);
+    EXPECT_EQ(app_->Call("GET", path, nullptr, app::kDemoTillTokenSe).first, 404);
 
-    auto [finished, done] = Send("POST", path + "/finish", {{"tender", "card"}}, app::kDemoTillToken);
+    auto [finished, done] = app_->Call("POST", path + "/finish", {{"tender", "card"}}, app::kDemoTillToken);
     ASSERT_EQ(finished, 200) << done.dump();
     EXPECT_EQ(done["to_pay_minor"], 2590);
     if (done["audit"]["selected"].get<bool>()) {
         EXPECT_EQ(done["status"], "awaiting_audit");
         EXPECT_TRUE(done["receipt_id"].is_null());
-        auto [a, audits] = Send("GET", "/api/v1/self-scan/audits", nullptr, app::kDemoTillToken);
+        auto [a, audits] = app_->Call("GET", "/api/v1/self-scan/audits", nullptr, app::kDemoTillToken);
         ASSERT_EQ(a, 200);
         EXPECT_EQ(audits["items"].size(), 1u);
         auto [r, audited] =
-            Send("POST", path + "/audit",
-                 {{"staff", "S-12"}, {"items", {{{"ean", "5700000000011"}, {"quantity", 2}}}}},
-                 app::kDemoTillToken);
+            app_->Call("POST", path + "/audit",
+                       {{"staff", "S-12"}, {"items", {{{"ean", "5700000000011"}, {"quantity", 2}}}}},
+                       app::kDemoTillToken);
         ASSERT_EQ(r, 200) << audited.dump();
         EXPECT_EQ(audited["audit"]["discrepancy_minor"], 0);
         EXPECT_TRUE(audited["receipt_id"].is_string());
@@ -104,58 +83,63 @@ TEST_P(SelfScanApiTest, AHandScannerSessionBecomesAReceiptOrAwaitsAnAudit_R_SCAN
         EXPECT_EQ(done["status"], "completed");
         EXPECT_TRUE(done["receipt_id"].is_string());
         EXPECT_TRUE(done["earned"].is_object());
-        EXPECT_EQ(
-            Send("POST", path + "/audit", {{"staff", "S-12"}, {"items", json::array()}}, app::kDemoTillToken)
-                .first,
-            409);
+        EXPECT_EQ(app_->Call("POST", path + "/audit", {{"staff", "S-12"}, {"items", json::array()}},
+                             app::kDemoTillToken)
+                      .first,
+                  409);
     }
-    EXPECT_EQ(Send("POST", path + "/items", {{"ean", "5700000000011"}}, app::kDemoTillToken).first, 409);
+    EXPECT_EQ(app_->Call("POST", path + "/items", {{"ean", "5700000000011"}}, app::kDemoTillToken).first,
+              409);
 }
 
 TEST_P(SelfScanApiTest, TheAppStartsItsOwnSessionInAStoreThatOffersIt_R_SCAN_1) {
-    auto token = MemberSession();
-    EXPECT_EQ(
-        Send("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-roskilde-1"}}, token).second["rule"],
-        "R_SCAN_1");
-    auto [status, session] = Send("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-odense-1"}}, token);
+    auto token = app_->MemberSession(member_);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-roskilde-1"}}, token)
+                  .second["rule"],
+              "R_SCAN_1");
+    auto [status, session] =
+        app_->Call("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-odense-1"}}, token);
     ASSERT_EQ(status, 201) << session.dump();
     EXPECT_EQ(session["device"], "app");
-    EXPECT_EQ(Send("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-odense-1"}}, token).first, 409);
+    EXPECT_EQ(app_->Call("POST", "/api/v1/me/self-scan/sessions", {{"store", "dk-odense-1"}}, token).first,
+              409);
     // Only the store's self-scan till finishes.
-    EXPECT_EQ(
-        Send("POST", "/api/v1/self-scan/sessions/" + session["session_id"].get<std::string>() + "/finish",
-             json::object(), token)
-            .first,
-        403);
+    EXPECT_EQ(app_->Call("POST",
+                         "/api/v1/self-scan/sessions/" + session["session_id"].get<std::string>() + "/finish",
+                         json::object(), token)
+                  .first,
+              403);
 }
 
 TEST_P(SelfScanApiTest, CustomerServiceDeactivatesTheBackOfficeRevokes_R_SCAN_5) {
     auto agent = StaffSession("service_agent");
-    auto [off, right] = Send("PUT", "/api/v1/members/33216744/self-scan",
-                             {{"status", "deactivated"}, {"reason", "the member asked"}}, agent);
+    auto [off, right] = app_->Call("PUT", "/api/v1/members/33216744/self-scan",
+                                   {{"status", "deactivated"}, {"reason", "the member asked"}}, agent);
     ASSERT_EQ(off, 200) << right.dump();
     EXPECT_FALSE(right["allowed"]);
     auto [refused, problem] =
-        Send("POST", "/api/v1/self-scan/sessions", {{"card", card_}}, app::kDemoTillToken);
+        app_->Call("POST", "/api/v1/self-scan/sessions", {{"card", card_}}, app::kDemoTillToken);
     EXPECT_EQ(refused, 422);
     EXPECT_EQ(problem["rule"], "R_SCAN_5");
-    auto [no, why] = Send("PUT", "/api/v1/members/33216744/self-scan",
-                          {{"status", "revoked"}, {"reason", "review"}}, agent);
+    auto [no, why] = app_->Call("PUT", "/api/v1/members/33216744/self-scan",
+                                {{"status", "revoked"}, {"reason", "review"}}, agent);
     EXPECT_EQ(no, 422);
     EXPECT_EQ(why["rule"], "R_SCAN_5");
-    auto [yes, revoked] = Send("PUT", "/api/v1/members/33216744/self-scan",
-                               {{"status", "revoked"}, {"reason", "review"}}, app::kDemoBackOfficeToken);
+    auto [yes, revoked] =
+        app_->Call("PUT", "/api/v1/members/33216744/self-scan", {{"status", "revoked"}, {"reason", "review"}},
+                   app::kDemoBackOfficeToken);
     ASSERT_EQ(yes, 200) << revoked.dump();
     EXPECT_EQ(revoked["status"], "revoked");
-    EXPECT_EQ(Send("GET", "/api/v1/members/33216744/self-scan", nullptr, agent).second["status"], "revoked");
-    EXPECT_EQ(
-        Send("PUT", "/api/v1/stores/dk-roskilde-1/self-scan", {{"enabled", true}}, app::kDemoBackOfficeToken)
-            .first,
-        200);
-    EXPECT_EQ(
-        Send("PUT", "/api/v1/stores/dk-nowhere/self-scan", {{"enabled", true}}, app::kDemoBackOfficeToken)
-            .first,
-        404);
+    EXPECT_EQ(app_->Call("GET", "/api/v1/members/33216744/self-scan", nullptr, agent).second["status"],
+              "revoked");
+    EXPECT_EQ(app_->Call("PUT", "/api/v1/stores/dk-roskilde-1/self-scan", {{"enabled", true}},
+                         app::kDemoBackOfficeToken)
+                  .first,
+              200);
+    EXPECT_EQ(app_->Call("PUT", "/api/v1/stores/dk-nowhere/self-scan", {{"enabled", true}},
+                         app::kDemoBackOfficeToken)
+                  .first,
+              404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SelfScanApiTest, ::testing::ValuesIn(test::Engines()),

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "app/demo/generator.hpp"
+#include "app/transaction.hpp"
 #include "test_support.hpp"
 
 namespace andel::test {
@@ -50,6 +51,54 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->coopay = coopay.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
+}
+
+std::pair<int, nlohmann::json> TestApp::Call(const std::string& method, const std::string& path,
+                                             const nlohmann::json& body, const std::string& token) {
+    http::Request r;
+    r.method = method;
+    r.target = path;
+    auto q = path.find('?');
+    r.path = path.substr(0, q);
+    if (q != std::string::npos) {
+        const std::string rest = path.substr(q + 1);
+        for (size_t start = 0; start <= rest.size();) {
+            size_t amp = rest.find('&', start);
+            std::string kv = rest.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+            auto eq = kv.find('=');
+            r.query.emplace(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+            if (amp == std::string::npos) break;
+            start = amp + 1;
+        }
+    }
+    r.body = body.is_null() ? "" : body.dump();
+    r.request_id = "test";
+    r.remote_address = "192.0.2.60";
+    r.headers = {{"content-type", "application/json"}};
+    if (!token.empty()) r.headers.emplace_back("authorization", "Bearer " + token);
+    auto response = router->Handle(r);
+    return {response.status, nlohmann::json::parse(response.body, nullptr, false)};
+}
+
+std::string TestApp::MemberSession(int64_t member_id, const std::string& method) {
+    auto s = app::InTransaction(*db, [&](store::Connection& c) {
+        return auth->OpenSession(c, auth->EnsureMemberAccount(c, member_id), "app", method, "test");
+    });
+    if (!s) throw std::runtime_error(s.error().detail);
+    return s->token;
+}
+
+app::MemberView TestApp::RegisterDanishProfile() {
+    app::RegisterInput p;
+    p.market = "dk";
+    p.kind = "profile";
+    p.national_id = "0707901234";
+    p.first_name = "Pia";
+    p.last_name = "Profil";
+    p.contact = {std::string("pia@example.org"), std::nullopt, "Vej 3", "5000", "Odense"};
+    auto r = membership->Register(p, "test");
+    if (!r) throw std::runtime_error(r.error().detail);
+    return *r;
 }
 
 }  // namespace andel::test

@@ -1,6 +1,8 @@
 #pragma once
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
@@ -43,6 +45,15 @@ struct TestApp {
     std::unique_ptr<app::CoopayService> coopay;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::Router> router;
+
+    // A request through the router as a client would send it: a JSON body (none when null) and, when given,
+    // "Authorization: Bearer <token>"; the status and the parsed body (discarded when not JSON).
+    std::pair<int, nlohmann::json> Call(const std::string& method, const std::string& path,
+                                        const nlohmann::json& body = nullptr, const std::string& token = {});
+    // A session of the member's login (its account made when missing), opened with `method`: the token.
+    std::string MemberSession(int64_t member_id, const std::string& method = "password+sms");
+    // Pia Profil, a Danish customer with a profile (R_MEM_1), registered with a card.
+    app::MemberView RegisterDanishProfile();
 };
 
 }  // namespace andel::test

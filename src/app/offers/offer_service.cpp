@@ -551,12 +551,9 @@ Result<Quote> OfferService::Price(int64_t store_id, const BasketInput& in) {
     std::optional<store::ConnectionLease> lease;
     lease.emplace(db_.Read());
     auto& c = *lease;
-    auto st = c->QueryOne(
-        "SELECT co.market, s.cooperative_id FROM stores s JOIN cooperatives co ON co.id = s.cooperative_id "
-        "WHERE s.id = $1",
-        {store::Int(store_id)});
-    if (!st) return Error::NotFound("no such store");
-    const std::string market = st->Text(0);
+    auto store_market = store::MembershipRepository(*c).StoreMarket(store_id);
+    if (!store_market) return Error::NotFound("no such store");
+    const std::string market = *store_market;
     auto rules = markets_.find(market);
     if (rules == markets_.end()) return Error::Invalid("the store's market is not configured", "store");
     const std::string today = Today(market);

@@ -237,11 +237,9 @@ Result<ScanSession> SelfScanService::AddItem(const std::string& key, const ScanA
         auto s = Load(c, key, who);
         if (!s) return s.error();
         if (s->status != "open") return Error::Conflict("the session is " + s->status);
-        auto market = c.QueryOne(
-            "SELECT co.market FROM stores s JOIN cooperatives co ON co.id = s.cooperative_id WHERE s.id = $1",
-            {store::Int(s->store_id)});
+        auto market = store::MembershipRepository(c).StoreMarket(s->store_id).value_or("");
         store::CatalogueRepository catalogue(c);
-        auto p = catalogue.FindProduct(market->Text(0), *ean);
+        auto p = catalogue.FindProduct(market, *ean);
         if (!p || !p->active) return Error::NotFound("no product " + *ean + " in the catalogue");
         if (!catalogue.SoldIn(*p, s->store_id))
             return Error::Invalid("this store does not sell " + p->name, "ean");
@@ -395,9 +393,7 @@ Result<FinishOutcome> SelfScanService::RecordAudit(
     std::vector<ScanItem> items;
     {
         auto c = db_.Read();
-        auto market = c->QueryOne(
-            "SELECT co.market FROM stores s JOIN cooperatives co ON co.id = s.cooperative_id WHERE s.id = $1",
-            {store::Int(store_id)});
+        auto market = store::MembershipRepository(*c).StoreMarket(store_id).value_or("");
         store::CatalogueRepository catalogue(*c);
         for (size_t i = 0; i < counted.size(); ++i) {
             auto ean = core::NormaliseEan(counted[i].first);
@@ -405,7 +401,7 @@ Result<FinishOutcome> SelfScanService::RecordAudit(
             if (!ean) return Error::Invalid("not a valid EAN/GTIN", field);
             if (counted[i].second < 1 || counted[i].second > 100'000)
                 return Error::Invalid("a quantity of 1 to 100 000", field);
-            auto p = catalogue.FindProduct(market->Text(0), *ean);
+            auto p = catalogue.FindProduct(market, *ean);
             if (!p) return Error::NotFound("no product " + *ean + " in the catalogue");
             items.push_back({*ean, counted[i].second, *p, LineAmount(*p, counted[i].second)});
         }

@@ -146,6 +146,14 @@ std::optional<StoreRecord> MembershipRepository::FindStoreByCode(const std::stri
     return StoreRecord{r->Int(0), r->Int(1), r->Text(2), r->Text(3), r->Text(4)};
 }
 
+std::optional<std::string> MembershipRepository::StoreMarket(int64_t store_id) {
+    auto r = c_.QueryOne(
+        "SELECT co.market FROM stores s JOIN cooperatives co ON co.id = s.cooperative_id WHERE s.id = $1",
+        {Int(store_id)});
+    if (!r) return std::nullopt;
+    return r->Text(0);
+}
+
 int64_t MembershipRepository::ReserveSequence(const std::string& name, int64_t count) {
     auto r = c_.QueryOne(
         "UPDATE number_sequences SET next_value = next_value + $2 WHERE name = $1 "

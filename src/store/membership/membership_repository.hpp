@@ -25,6 +25,8 @@ class MembershipRepository {
     std::vector<StoreRecord> ListStores(std::optional<int64_t> cooperative_id);
     std::optional<StoreRecord> FindStore(int64_t id);
     std::optional<StoreRecord> FindStoreByCode(const std::string& code);
+    // The market of a store (its cooperative's).
+    std::optional<std::string> StoreMarket(int64_t store_id);
 
     // Numbers: reserves `count` consecutive values of a sequence and returns the first.
     int64_t ReserveSequence(const std::string& name, int64_t count = 1);
