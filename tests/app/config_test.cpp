@@ -205,6 +205,15 @@ TEST(Config, LifecycleErasureAndSelfScan_R_LIFE_3_R_PRIV_3_R_SCAN_1) {
     }
 }
 
+TEST(Config, SelfScanAuditPolicyAsDocumented_R_SCAN_3_R_SCAN_4) {
+    const auto a = LoadShipped().self_scan;
+    EXPECT_EQ(a.base_ppm, 20'000);
+    EXPECT_EQ(a.step_ppm, 100'000);
+    EXPECT_EQ(a.cap_ppm, 600'000);
+    EXPECT_EQ(a.half_life_days, 180);
+    EXPECT_EQ(a.seed, 20261123u);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Environment overrides.
 
@@ -510,6 +519,16 @@ TEST_F(BrokenConfig, EveryProblemIsReportedAtOnce) {
     ExpectProblem(p, "markets/no.toml", "households.max_participants: must be between 0 and 100 (got 101)");
     ExpectProblem(p, "markets/dk.toml",
                   "earning.bonus_rate_bp: must be between 0 and 10000 (got -1) basis points");
+}
+
+TEST_F(BrokenConfig, SelfScanAuditNumbersAreChecked_R_SCAN_4) {
+    Edit("andel.toml", "base_ppm = 20000", "base_ppm = 700000");
+    ExpectProblem(Problems(), "andel.toml", "self_scan.base_ppm: must not exceed cap_ppm");
+}
+
+TEST_F(BrokenConfig, SelfScanHalfLifeIsAtLeastADay_R_SCAN_4) {
+    Edit("andel.toml", "half_life_days = 180", "half_life_days = 0");
+    ExpectProblemStarting(Problems(), "andel.toml", "self_scan.half_life_days: must be between 1 and 3650");
 }
 
 }  // namespace
