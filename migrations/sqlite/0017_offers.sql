@@ -47,10 +47,11 @@ CREATE TABLE offer_activations (
 );
 CREATE INDEX offer_activations_member ON offer_activations(member_id);
 
--- A basket the till had priced: the offers it used and what they give, until a receipt redeems it.
+-- A priced basket a receipt redeemed: the offers it used and what they gave. The till holds the quote itself
+-- (sealed); it is written here only when redeemed, its key the SHA-256 of the quote, so it redeems once.
 CREATE TABLE basket_quotes (
     id INTEGER PRIMARY KEY,
-    quote_key TEXT NOT NULL UNIQUE,      -- 'q_' + 24 random characters; the till sends it with the receipt
+    quote_key TEXT NOT NULL UNIQUE,      -- SHA-256 of the sealed quote the receipt named
     store_id INTEGER NOT NULL REFERENCES stores(id),
     member_id INTEGER NOT NULL REFERENCES members(id),
     total_minor INTEGER NOT NULL,

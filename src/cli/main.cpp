@@ -239,8 +239,9 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     services.partners = &partners;
     app::CatalogueService catalogue(db, clock, cfg.markets);
     services.catalogue = &catalogue;
-    app::OfferService offers(db, clock, cfg.markets);
+    app::OfferService offers(db, clock, cfg.markets, sealer);
     services.offers = &offers;
+    receipts.SetOffers(&offers);
     app::SelfScanService self_scan(db, clock, cfg.markets, offers, receipts, cfg.self_scan);
     services.self_scan = &self_scan;
     // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.

@@ -38,8 +38,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->partners = partners.get();
     catalogue = std::make_unique<app::CatalogueService>(*db, clock, config.markets);
     services->catalogue = catalogue.get();
-    offers = std::make_unique<app::OfferService>(*db, clock, config.markets);
+    offers = std::make_unique<app::OfferService>(*db, clock, config.markets, *sealer);
     services->offers = offers.get();
+    receipts->SetOffers(offers.get());
     self_scan = std::make_unique<app::SelfScanService>(*db, clock, config.markets, *offers, *receipts,
                                                        config.self_scan);
     services->self_scan = self_scan.get();

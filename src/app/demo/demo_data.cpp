@@ -156,7 +156,8 @@ void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::Ma
 
 void SeedDemoOffers(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
                     const core::Clock& clock) {
-    OfferService offers(db, clock, markets);
+    const notify::Sealer sealer(RandomHex(32));  // seals quotes, which seeding makes none of
+    OfferService offers(db, clock, markets, sealer);
     auto day = [&](int offset) {
         return core::FormatDate(core::UtcDate(clock.Now() + std::chrono::hours(24 * offset)));
     };

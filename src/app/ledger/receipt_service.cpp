@@ -300,7 +300,8 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         // The offers of the priced basket (issue 6 §3): their extra bonus or points are earned with the
         // receipt, and the redemptions are written with it, once.
         if (in.quote_id) {
-            auto q = OfferService::ClaimQuote(c, *in.quote_id, store_id, r.member_id, now);
+            if (!offers_) return Error::Invalid("offers are not enabled here", "quote_id");
+            auto q = offers_->ClaimQuote(c, *in.quote_id, store_id, r.member_id, now);
             if (!q) return q.error();
             quote = *q;
             if (may_earn && r.household_id) {

@@ -14,6 +14,8 @@
 
 namespace andel::app {
 
+class OfferService;
+
 struct ReceiptInput {
     std::string receipt_id;  // the till's id, unique per store
     std::string till;
@@ -42,6 +44,9 @@ class ReceiptService {
                    const std::map<std::string, core::MarketRules>& markets)
         : db_(db), clock_(clock), markets_(markets) {}
 
+    // The offers whose quotes receipts redeem (issue 6 §3); without them a receipt naming a quote is refused.
+    void SetOffers(const OfferService* offers) { offers_ = offers; }
+
     core::Result<ReceiptOutcome> Post(int64_t store_id, const ReceiptInput& in, const std::string& actor);
 
     // A store back-end's upload of many receipts (up to kMaxBatch): one transaction with a savepoint per
@@ -69,6 +74,7 @@ class ReceiptService {
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
+    const OfferService* offers_ = nullptr;
 };
 
 }  // namespace andel::app

@@ -169,9 +169,6 @@ std::vector<MemberOffer> OffersFor(store::Connection& c, const MemberFacts& m, c
     return out;
 }
 
-// 128 random bits: a quote cannot be guessed, so only the till that priced the basket can redeem it.
-std::string RandomKey() { return "q_" + RandomHex(16); }
-
 }  // namespace
 
 OfferView ViewOf(const store::OfferRecord& r, const std::string& today) {
@@ -644,44 +641,54 @@ Result<Quote> OfferService::Price(int64_t store_id, const BasketInput& in) {
         q.points += q.priced.points;
     }
 
-    // The quote the receipt will name, for an identified member.
+    // The quote the receipt will name, for an identified member: sealed, written nowhere.
     if (member) {
         json used = json::array();
         for (const auto& u : q.priced.used)
             used.push_back({u.offer_id, u.units, u.discount_minor, u.bonus_minor, u.points});
-        store::QuoteRecord rec;
-        rec.quote_key = RandomKey();
-        rec.store_id = store_id;
-        rec.member_id = member->id;
-        rec.total_minor = q.priced.total_minor;
-        rec.discount_minor = q.priced.discount_minor;
-        rec.bonus_minor = q.priced.bonus_minor;
-        rec.points = q.priced.points;
-        rec.used_json = used.dump();
-        rec.created_at = now;
-        rec.expires_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(kQuoteTtl).count();
-        lease.reset();  // give the read connection back before writing (SQLite: one writer, readers apart)
-        auto w = InTransaction(db_, [&](store::Connection& wc) -> Result<int64_t> {
-            return store::OfferRepository(wc).InsertQuote(rec);
-        });
-        if (!w) return w.error();
-        q.quote_id = rec.quote_key;
-        q.expires_at = rec.expires_at;
+        q.expires_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(kQuoteTtl).count();
+        json payload = {{"s", store_id},
+                        {"m", member->id},
+                        {"c", now},
+                        {"e", q.expires_at},
+                        {"t", q.priced.total_minor},
+                        {"d", q.priced.discount_minor},
+                        {"b", q.priced.bonus_minor},
+                        {"p", q.priced.points},
+                        {"u", used}};
+        q.quote_id = "q." + sealer_.Seal(payload.dump());
     }
     return q;
 }
 
 Result<store::QuoteRecord> OfferService::ClaimQuote(store::Connection& c, const std::string& quote_id,
                                                     int64_t store_id, std::optional<int64_t> member_id,
-                                                    int64_t now) {
-    auto q = store::OfferRepository(c).FindQuote(quote_id);
-    if (!q || q->expires_at < now)
-        return Error::Invalid("unknown or expired quote: price the basket again", "quote_id");
-    if (q->store_id != store_id) return Error::Invalid("the quote is for another store", "quote_id");
-    if (!member_id || *member_id != q->member_id)
+                                                    int64_t now) const {
+    std::optional<std::string> opened;
+    if (quote_id.starts_with("q.") && quote_id.size() <= kMaxQuoteBytes)
+        opened = sealer_.Open(quote_id.substr(2));
+    json p = opened ? json::parse(*opened, nullptr, false) : json();
+    if (!p.is_object() || !p.contains("e") || !p["u"].is_array())
+        return Error::Invalid("unknown quote: price the basket again", "quote_id");
+    store::QuoteRecord q;
+    q.quote_key = Sha256Hex(quote_id);
+    q.store_id = p["s"].get<int64_t>();
+    q.member_id = p["m"].get<int64_t>();
+    q.created_at = p["c"].get<int64_t>();
+    q.expires_at = p["e"].get<int64_t>();
+    q.total_minor = p["t"].get<int64_t>();
+    q.discount_minor = p["d"].get<int64_t>();
+    q.bonus_minor = p["b"].get<int64_t>();
+    q.points = p["p"].get<int64_t>();
+    q.used_json = p["u"].dump();
+    if (q.expires_at < now)
+        return Error::Invalid("the quote has expired: price the basket again", "quote_id");
+    if (q.store_id != store_id) return Error::Invalid("the quote is for another store", "quote_id");
+    if (!member_id || *member_id != q.member_id)
         return Error::Invalid("the quote is for another customer", "quote_id");
-    if (q->receipt_id) return Error::Conflict("the quote was redeemed by another receipt");
-    return *q;
+    if (store::OfferRepository(c).FindQuote(q.quote_key))
+        return Error::Conflict("the quote was redeemed by another receipt");
+    return q;
 }
 
 void OfferService::RecordRedemptions(store::Connection& c, const store::QuoteRecord& q, int64_t receipt_id,
@@ -695,7 +702,9 @@ void OfferService::RecordRedemptions(store::Connection& c, const store::QuoteRec
                                   u[2].get<int64_t>(), u[3].get<int64_t>(), u[4].get<int64_t>(), now);
             repo.CountRedemption(offer_id);
         }
-    repo.MarkQuoteRedeemed(q.id, receipt_id);
+    store::QuoteRecord redeemed = q;
+    redeemed.receipt_id = receipt_id;
+    repo.InsertQuote(redeemed);  // a concurrent receipt with the same quote fails here on the unique key
 }
 
 }  // namespace andel::app

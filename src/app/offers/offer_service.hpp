@@ -8,6 +8,7 @@
 #include "core/market.hpp"
 #include "core/offers/pricing.hpp"
 #include "core/result.hpp"
+#include "notify/sealer.hpp"
 #include "store/catalogue/catalogue_repository.hpp"
 #include "store/database.hpp"
 #include "store/offers/offer_repository.hpp"
@@ -81,9 +82,10 @@ struct Quote {
 // basket with them and the receipt redeems the quote exactly once.
 class OfferService {
   public:
+    // `sealer` seals the quotes the till gets (they are kept nowhere until a receipt redeems one).
     OfferService(store::Database& db, const core::Clock& clock,
-                 const std::map<std::string, core::MarketRules>& markets)
-        : db_(db), clock_(clock), markets_(markets) {}
+                 const std::map<std::string, core::MarketRules>& markets, const notify::Sealer& sealer)
+        : db_(db), clock_(clock), markets_(markets), sealer_(sealer) {}
 
     core::Result<OfferView> Create(const OfferInput& in, const std::string& actor);
     // Everything but code and market; an offer already redeemed keeps its kind and target.
@@ -116,13 +118,17 @@ class OfferService {
     // The till's basket with the offers applied (issue 6 §3).
     static constexpr size_t kMaxLines = 10'000;
     static constexpr std::chrono::hours kQuoteTtl{24 * 7};
+    static constexpr size_t kMaxQuoteBytes = 32 * 1024;  // a sealed quote: about 1 KB for 30 offers
     core::Result<Quote> Price(int64_t store_id, const BasketInput& in);
 
-    // Inside the receipt's transaction (ReceiptService): checks the quote is this store's and customer's and
-    // not redeemed; Record then writes the redemptions once the receipt row exists.
-    static core::Result<store::QuoteRecord> ClaimQuote(store::Connection& c, const std::string& quote_id,
-                                                       int64_t store_id, std::optional<int64_t> member_id,
-                                                       int64_t now);
+    // A quote is the priced basket sealed (notify::Sealer: authenticated encryption under the deployment's
+    // secret), so pricing writes nothing. Inside the receipt's transaction (ReceiptService) ClaimQuote opens
+    // it and checks it is this store's and customer's, in time and not redeemed; RecordRedemptions then
+    // writes the redemptions and the redeemed quote (its key the quote's SHA-256, unique: a second receipt
+    // with the same quote is a conflict) once the receipt row exists.
+    core::Result<store::QuoteRecord> ClaimQuote(store::Connection& c, const std::string& quote_id,
+                                                int64_t store_id, std::optional<int64_t> member_id,
+                                                int64_t now) const;
     static void RecordRedemptions(store::Connection& c, const store::QuoteRecord& q, int64_t receipt_id,
                                   int64_t now);
 
@@ -132,6 +138,7 @@ class OfferService {
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
+    const notify::Sealer& sealer_;
 };
 
 // The stored record as the pricing and the API see it.

@@ -21,7 +21,7 @@ core::Result<app::ReceiptInput> ReadReceipt(const json& body) {
     if (f.ok() && !core::ParseTimestamp(when, in.occurred_at))
         f.Fail("occurred_at", "must be an RFC 3339 time, e.g. 2026-11-23T10:15:00Z");
     in.original_receipt_id = f.OptionalString("original_receipt_id", 64);
-    in.quote_id = f.OptionalString("quote_id", 64);
+    in.quote_id = f.OptionalString("quote_id", app::OfferService::kMaxQuoteBytes);
     if (const auto* customer = f.OptionalObject("customer")) {
         Fields c(*customer, "customer.");
         in.card = c.OptionalString("card", 16);

@@ -190,14 +190,6 @@ std::optional<QuoteRecord> OfferRepository::FindQuote(const std::string& key) {
                        r->Int(6), r->Int(7),  r->Text(8), r->Int(9), r->Int(10), r->OptInt(11)};
 }
 
-void OfferRepository::MarkQuoteRedeemed(int64_t quote_id, int64_t receipt_id) {
-    c_.Execute("UPDATE basket_quotes SET receipt_id = $2 WHERE id = $1", {Int(quote_id), Int(receipt_id)});
-}
-
-int64_t OfferRepository::DeleteExpiredQuotes(int64_t now) {
-    return c_.Execute("DELETE FROM basket_quotes WHERE receipt_id IS NULL AND expires_at < $1", {Int(now)});
-}
-
 void OfferRepository::InsertRedemption(int64_t offer_id, int64_t member_id, int64_t store_id,
                                        int64_t receipt_id, int64_t units, int64_t discount_minor,
                                        int64_t bonus_minor, int64_t points, int64_t now) {

@@ -59,11 +59,9 @@ class OfferRepository {
     // Receipts on which the member used each offer.
     std::map<int64_t, int64_t> UsesBy(int64_t member_id);
 
+    // A redeemed quote, with its receipt; throws DbError kUniqueViolation when its key was redeemed before.
     int64_t InsertQuote(const QuoteRecord& q);
     std::optional<QuoteRecord> FindQuote(const std::string& key);
-    void MarkQuoteRedeemed(int64_t quote_id, int64_t receipt_id);
-    // Quotes no receipt redeemed, expired before `now`: deleted; returns how many.
-    int64_t DeleteExpiredQuotes(int64_t now);
 
     void InsertRedemption(int64_t offer_id, int64_t member_id, int64_t store_id, int64_t receipt_id,
                           int64_t units, int64_t discount_minor, int64_t bonus_minor, int64_t points,
