@@ -1,8 +1,8 @@
 // Self-scanning (issue 9 §2, R_SCAN_1..5) on SQLite and PostgreSQL over the demo (dk-odense-1, no-bergen-1
 // and se-umea-1 offer it) and its catalogue, with TestApp's clock (2026-11-23): who may scan, at the age's
-// edge; deactivation and revocation with a reason; a session priced with the member's offers that becomes a
-// receipt; an audit whose count applies and whose discrepancy raises the next chance. The audit policy is
-// set per test (never audited, always audited, or the configured function).
+// edge; deactivation and revocation with a reason; every item registered (R_SCAN_2); a session priced with
+// the member's offers that becomes a receipt; an audit whose count applies and whose discrepancy raises the
+// next chance. The audit policy is set per test (never audited, always audited, or the configured function).
 #include <gtest/gtest.h>
 
 #include "app/demo/generator.hpp"
