@@ -32,9 +32,11 @@
 #include "app/lifecycle/inactivity_job.hpp"
 #include "app/membership/membership_service.hpp"
 #include "app/membership/terms.hpp"
+#include "app/offers/personalise_service.hpp"
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
+#include "cli/bench_recommend.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
 #include "http/dev_psp.hpp"
@@ -504,6 +506,33 @@ int main(int argc, char** argv) {
     auto* job_release = jobs_run->add_subcommand(
         "partner-release", "Make held-back partner bonus available on its day (R_PART_3); safe to run again");
     AddCommon(job_release, common);
+    auto* job_personalise = jobs_run->add_subcommand("personalise",
+                                                     "Choose this week's personal offers of the members who "
+                                                     "consented (R_OFF_3, R_PRIV_2); safe to run again");
+    AddCommon(job_personalise, common);
+    auto* bench_cmd = cli.add_subcommand("bench", "Benchmarks that print figures (docs/benchmarks.md)");
+    bench_cmd->require_subcommand(1);
+    auto* bench_recommend = bench_cmd->add_subcommand(
+        "recommend",
+        "The personal offers' recommender vs popularity (hit rate@10) and the time to personalise");
+    bench_recommend->add_option("--config", common.config_dir, "configuration directory")
+        ->capture_default_str();
+    bench_recommend->add_option(
+        "--database", common.database,
+        "an EMPTY database to fill with generated data (default: a new SQLite file in /tmp)");
+    cli::BenchRecommendOptions bench_recommend_options;
+    bench_recommend->add_option("--seed", bench_recommend_options.seed, "random seed");
+    bench_recommend
+        ->add_option("--members", bench_recommend_options.scale_members, "members scored in memory")
+        ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+    bench_recommend
+        ->add_option("--eval-members", bench_recommend_options.eval_members,
+                     "members of the hidden-week evaluation")
+        ->check(CLI::Range(int64_t{1}, int64_t{2'000'000}));
+    bench_recommend
+        ->add_option("--db-members", bench_recommend_options.db_members,
+                     "members the job runs over on a database")
+        ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
 
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
@@ -533,6 +562,11 @@ int main(int argc, char** argv) {
                 std::string path = common.database.substr(7);
                 for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
             }
+        }
+        if (bench_recommend->parsed()) {  // on a database of its own, never the configured one
+            bench_recommend_options.database = common.database;
+            return cli::BenchRecommend(LoadOrExit(Common{common.config_dir, "", -1, ""}),
+                                       bench_recommend_options);
         }
         app::Config cfg = LoadOrExit(common);
         SetUpLogging(cfg);
@@ -878,6 +912,22 @@ int main(int argc, char** argv) {
                         r->dry_run ? "dry run, nothing posted: would expire" : "expired",
                         static_cast<long long>(r->points), static_cast<long long>(r->lots),
                         static_cast<long long>(r->households), month);
+            return 0;
+        }
+        if (job_personalise->parsed()) {
+            app::PersonaliseService job(*db, clock, cfg.markets);
+            auto r = job.Run();
+            if (!r) {
+                std::cerr << "andel: " << r.error().detail << "\n";
+                return 1;
+            }
+            std::printf(
+                "week of %s: %lld consenting members, %lld personal offers in the pools: %lld selections "
+                "added, "
+                "%lld withdrawn, %lld removed for a withdrawn consent, in %.1f s (R_OFF_3, R_PRIV_2)\n",
+                r->week.c_str(), static_cast<long long>(r->members), static_cast<long long>(r->pool),
+                static_cast<long long>(r->selected), static_cast<long long>(r->withdrawn),
+                static_cast<long long>(r->revoked), r->seconds);
             return 0;
         }
         if (generate->parsed()) {
