@@ -50,6 +50,7 @@
 #include "store/membership/membership_repository.hpp"
 #include "store/migrator.hpp"
 #include "store/partners/partner_repository.hpp"
+#include "web/web.hpp"
 
 namespace {
 
@@ -280,6 +281,7 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     }
     http::Router router(http::ApiKeyAuthenticator(keys, auth));
     http::AddAllRoutes(router, services);
+    web::AddWebRoutes(router, services);
     if (dev_bankid) http::AddDevBankIdRoutes(router, *dev_bankid);
     http::ServerOptions options;
     options.address = cfg.server.address;

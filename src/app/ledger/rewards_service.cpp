@@ -77,6 +77,18 @@ Result<RewardsSummary> RewardsService::Summary(const std::string& member_number)
                 {p->code, p->name, sale.sale_key, sale.sale_date, *sale.release_on, sale.reward - taken});
         }
     }
+    {
+        int first = s.current_month;
+        for (int i = 0; i < 11; ++i) first = first % 100 == 1 ? first - 100 + 11 : first - 1;
+        auto totals = store::ReceiptRepository(*c).MonthTotals(h, first);
+        size_t next = 0;
+        for (int m = first, i = 0; i < 12; ++i, m = m % 100 == 12 ? m + 100 - 11 : m + 1) {
+            if (next < totals.size() && totals[next].month == m)
+                s.months.push_back(totals[next++]);
+            else
+                s.months.push_back({m, 0, 0, 0});
+        }
+    }
     if (rules.reward == core::RewardKind::kPoints) {
         std::vector<core::LotBalance> lots;
         if (account)

@@ -33,6 +33,8 @@ struct RewardsSummary {
     std::optional<core::LadderProgress> ladder;
     int64_t pending = 0;  // partner bonus not yet available
     std::vector<PendingPartnerBonus> pending_items;
+    // The last 12 months, this one included, oldest first; a month without purchases is there with zeros.
+    std::vector<store::MonthTotal> months;
 };
 
 // Which partner sale a history entry comes from (R_PART_3: members see the partner and the sale date).

@@ -52,6 +52,10 @@ struct Services {
 Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys, app::auth::AuthService& auth);
 
 inline constexpr const char* kSessionCookie = "andel_session";
+// The value of the request's cookie `name`, if it came.
+std::optional<std::string> CookieValue(const Request& req, std::string_view name);
+// The Set-Cookie value of a page's session (HttpOnly, Secure, SameSite=Lax); an empty token and 0 clear it.
+std::string SessionCookie(const std::string& token, int64_t max_age_s);
 
 void AddSystemRoutes(Router& router, Services& s);
 void AddMembershipRoutes(Router& router, Services& s);

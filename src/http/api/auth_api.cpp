@@ -12,6 +12,16 @@
 #include "store/access/account_repository.hpp"
 
 namespace andel::http {
+
+std::string SessionCookie(const std::string& token, int64_t max_age_s) {
+    std::string c = kSessionCookie;
+    c += '=';
+    c += token;
+    c += "; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=";
+    c += std::to_string(max_age_s);
+    return c;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -22,15 +32,6 @@ std::string SessionKind(const std::optional<std::string>& kind) { return kind.va
 core::Result<void> CheckSessionKind(const std::string& kind) {
     if (kind != "app" && kind != "web") return core::Error::Invalid("session must be app or web", "session");
     return {};
-}
-
-std::string SessionCookie(const std::string& token, int64_t max_age_s) {
-    std::string c = kSessionCookie;
-    c += '=';
-    c += token;
-    c += "; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=";
-    c += std::to_string(max_age_s);
-    return c;
 }
 
 // A new session: an app gets the token in the body; a page gets an HttpOnly cookie and its CSRF token. A
@@ -171,6 +172,12 @@ void AddAuthRoutes(Router& router, Services& s) {
                            ctx.request.request_id);
         auto session = s.bankid->Complete(*code, *state);
         if (!session) return Problem(session.error(), ctx.request.request_id);
+        if (session->kind == "web") {  // a browser, sent here by the issuer: on to My pages, logged in
+            Response r = SessionResponse(*session, session->kind, s);
+            r.status = 303;
+            r.headers.emplace_back("Location", "/my");
+            return r;
+        }
         return SessionResponse(*session, session->kind, s);
     });
 

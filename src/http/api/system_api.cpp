@@ -3,6 +3,7 @@
 #include "app/crypto.hpp"
 #include "http/api/api.hpp"
 #include "http/json_body.hpp"
+#include "http/urlencoded.hpp"
 #include "store/embedded_files.hpp"
 
 namespace andel::http {
@@ -48,8 +49,6 @@ const std::string& OpenApiJson() {
     return json;
 }
 
-namespace {
-
 std::optional<std::string> CookieValue(const Request& req, std::string_view name) {
     auto header = req.Header("cookie");
     if (!header) return std::nullopt;
@@ -64,6 +63,19 @@ std::optional<std::string> CookieValue(const Request& req, std::string_view name
         rest.remove_prefix(end + 1);
     }
     return std::nullopt;
+}
+
+namespace {
+
+// The csrf_token field of a form post (application/x-www-form-urlencoded), if any.
+std::optional<std::string> FormCsrfToken(const Request& req) {
+    auto type = req.Header("content-type");
+    if (!type || !type->starts_with("application/x-www-form-urlencoded")) return std::nullopt;
+    std::multimap<std::string, std::string> fields;
+    if (!ParseQuery(req.body, fields)) return std::nullopt;
+    auto it = fields.find("csrf_token");
+    if (it == fields.end()) return std::nullopt;
+    return it->second;
 }
 
 Principal FromSession(const app::auth::SessionIdentity& id, const std::string& token, bool by_cookie) {
@@ -123,7 +135,12 @@ Authenticator ApiKeyAuthenticator(app::ApiKeyService& keys, app::auth::AuthServi
             return Principal{};  // a stale cookie is no credential: the page treats the caller as anonymous
         bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
         if (!safe) {
-            auto csrf = req.Header("x-csrf-token");
+            // A script sends the token in X-CSRF-Token; a page's plain form in its csrf_token field.
+            std::optional<std::string> csrf;
+            if (auto h = req.Header("x-csrf-token"))
+                csrf = std::string(*h);
+            else
+                csrf = FormCsrfToken(req);
             if (!csrf || !app::ConstantTimeEquals(*csrf, auth.CsrfTokenFor(*cookie))) {
                 // Not the page's own form: the cookie does not count (public routes still answer).
                 Principal anonymous;

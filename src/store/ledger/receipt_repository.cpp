@@ -122,6 +122,17 @@ std::pair<int64_t, int64_t> ReceiptRepository::MonthSpend(int64_t household_id, 
     return {r->Int(0), r->Int(1)};
 }
 
+std::vector<MonthTotal> ReceiptRepository::MonthTotals(int64_t household_id, int from_month) {
+    auto rows = c_.Query(
+        "SELECT month, SUM(eligible_minor), SUM(bonus_minor), SUM(points) FROM receipts "
+        "WHERE household_id = $1 AND month >= $2 GROUP BY month ORDER BY month",
+        {Int(household_id), Int(from_month)});
+    std::vector<MonthTotal> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back({static_cast<int>(r.Int(0)), r.Int(1), r.Int(2), r.Int(3)});
+    return out;
+}
+
 std::pair<int64_t, int64_t> ReceiptRepository::LockMonthSpend(int64_t household_id, int month) {
     auto r = c_.QueryOne(
         "INSERT INTO household_month_spend (household_id, month, eligible_minor, points) "

@@ -30,6 +30,11 @@ struct ReturnedSums {
             dividend_minor = 0;
 };
 
+struct MonthTotal {
+    int month = 0;  // YYYYMM
+    int64_t eligible_minor = 0, bonus_minor = 0, points = 0;
+};
+
 class ReceiptRepository {
   public:
     explicit ReceiptRepository(Connection& c) : c_(c) {}
@@ -43,6 +48,9 @@ class ReceiptRepository {
     std::vector<ReceiptRecord> ForHousehold(int64_t household_id, int limit, int64_t before_id);
     // The household's eligible spend and points in a month (R_BON_3), and adding to them.
     std::pair<int64_t, int64_t> MonthSpend(int64_t household_id, int month);
+    // The household's receipts (returns count against) summed per month from `from_month` (YYYYMM) on:
+    // only months with receipts, oldest first.
+    std::vector<MonthTotal> MonthTotals(int64_t household_id, int from_month);
     // The same, locking the household's month row until the transaction ends (created if missing), so
     // concurrent purchases of one household take turns (PostgreSQL runs READ COMMITTED).
     std::pair<int64_t, int64_t> LockMonthSpend(int64_t household_id, int month);

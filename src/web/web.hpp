@@ -1,0 +1,14 @@
+#pragma once
+#include "http/api/api.hpp"
+#include "http/router.hpp"
+
+namespace andel::web {
+
+// The pages for people (DESIGN.md "src/web"): My pages, the store's price checker, and their static files.
+void AddWebRoutes(http::Router& router, http::Services& s);
+
+void AddMyPages(http::Router& router, http::Services& s);
+void AddPriceCheckerPages(http::Router& router, http::Services& s);
+void AddStaticFiles(http::Router& router);
+
+}  // namespace andel::web
