@@ -592,13 +592,14 @@ int main(int argc, char** argv) {
                         if (k.status == "active") card = k.card_number;
             }
             std::string url = "http://" + cfg.server.address + ":" + std::to_string(cfg.server.port);
-            std::string banner = "Andel demo: " + cfg.database_url + "\n" +
-                                 "  demo member 33216744, password 123456 (no second step, R_MEM_10)\n" +
-                                 "  anna@example.org / andel-demo: the SMS code shows at " + url +
-                                 "/dev/outbox\n" + "  try:\n" + "    curl -H 'Authorization: Bearer " +
-                                 app::kDemoBackOfficeToken + "' " + url + "/api/v1/members/33216744\n" +
-                                 "    curl -H 'Authorization: Bearer " + app::kDemoTillToken + "' " + url +
-                                 "/api/v1/till/cards/" + card + "\n" + "    " + url + "/openapi.json\n";
+            std::string banner =
+                "Andel demo: " + cfg.database_url + "\n" + "  My pages: " + url + "/ (in a browser)\n" +
+                "  the price checker: " + url + "/price-checker, key " + app::kDemoKioskToken + ", card " +
+                card + "\n" + "  demo member 33216744, password 123456 (no second step, R_MEM_10)\n" +
+                "  anna@example.org / andel-demo: the SMS code shows at " + url + "/dev/outbox\n" +
+                "  try:\n" + "    curl -H 'Authorization: Bearer " + app::kDemoBackOfficeToken + "' " + url +
+                "/api/v1/members/33216744\n" + "    curl -H 'Authorization: Bearer " + app::kDemoTillToken +
+                "' " + url + "/api/v1/till/cards/" + card + "\n" + "    " + url + "/openapi.json\n";
             return Serve(cfg, *db, clock, banner, true);
         }
         if (job_relogin->parsed() || relogin_status->parsed()) {

@@ -249,6 +249,8 @@ void AddMyPages(http::Router& router, http::Services& s) {
             months.push_back({{"month", FormatMonth(m.month, lang)},
                               {"earned", Amount(points ? m.points : m.bonus_minor, summary->unit, lang)}});
         d["months"] = months;
+        d["no_purchases"] = std::all_of(summary->months.begin(), summary->months.end(),
+                                        [](const store::MonthTotal& m) { return m.eligible_minor == 0; });
         return Html(ctx, 200, RenderPage("overview", d));
     });
 

@@ -13,6 +13,7 @@ void AddStaticFiles(http::Router& router) {
     };
     static constexpr Asset kAssets[] = {
         {"/static/andel.css", "src/web/static/andel.css", "text/css; charset=utf-8"},
+        {"/static/kiosk.js", "src/web/static/kiosk.js", "text/javascript; charset=utf-8"},
         {"/static/icon.svg", "src/web/static/icon.svg", "image/svg+xml"},
         {"/manifest.webmanifest", "src/web/static/manifest.webmanifest", "application/manifest+json"},
     };
