@@ -19,6 +19,10 @@ using nlohmann::json;
 const Catalogue& Cat() { return Catalogue::Embedded(); }
 
 bool SignedIn(const Context& ctx) { return ctx.principal.member_id.has_value() && ctx.principal.by_cookie; }
+// Anyone with a page session: a member, or staff (whose pages are the back office's).
+bool SignedInPerson(const Context& ctx) {
+    return ctx.principal.account_id.has_value() && ctx.principal.by_cookie;
+}
 
 // The member's market (its language is the pages' default, its time zone the pages' clock).
 const core::MarketRules* MarketOf(http::Services& s, const Context& ctx) {
@@ -39,7 +43,7 @@ std::optional<Response> Gate(const Context& ctx, http::Services& s) {
     if (SignedIn(ctx)) return std::nullopt;
     std::string lang = ChooseLanguage(ctx.request);
     if (ctx.principal.csrf_refused) return ErrorPage(ctx, s, lang, 403, "error_csrf");
-    return SeeOther("/login");
+    return SeeOther(SignedInPerson(ctx) ? "/" : "/login");
 }
 
 std::string Amount(int64_t amount, const std::string& unit, const std::string& lang) {
@@ -99,7 +103,7 @@ std::string LoginErrorKey(const core::Error& e) {
 }
 
 Response SignedInResponse(const Context& ctx, http::Services& s, const app::auth::IssuedSession& session) {
-    Response r = SeeOther("/my");
+    Response r = SeeOther("/");
     int64_t max_age = (session.expires_at - core::ToMillis(s.clock.Now())) / 1000;
     r.headers.emplace_back("Set-Cookie", http::SessionCookie(session.token, max_age));
     (void)ctx;
@@ -123,11 +127,16 @@ json OfferJson(const app::MemberOffer& m, const std::string& lang, const core::M
 }  // namespace
 
 void AddMyPages(http::Router& router, http::Services& s) {
-    router.Add("GET", "/", {}, [](Context& ctx) { return SeeOther(SignedIn(ctx) ? "/my" : "/login"); });
+    // Where a person starts: a member on My pages, staff in the back office, anyone else at the login.
+    router.Add("GET", "/", {}, [](Context& ctx) {
+        if (SignedIn(ctx)) return SeeOther("/my");
+        if (SignedInPerson(ctx)) return SeeOther("/back-office");
+        return SeeOther("/login");
+    });
 
     // Log in (R_AUTH_1): member number, e-mail or phone and the password; then the second step's code.
     router.Add("GET", "/login", {}, [&s](Context& ctx) {
-        if (SignedIn(ctx)) return SeeOther("/my");
+        if (SignedInPerson(ctx)) return SeeOther("/");
         return LoginPage(ctx, s, ChooseLanguage(ctx.request), 200, "", "");
     });
     router.Add("POST", "/login", {}, [&s](Context& ctx) {

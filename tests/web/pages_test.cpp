@@ -119,7 +119,8 @@ class PagesTest : public ::testing::TestWithParam<std::string> {
         auto r =
             b.Post("/login", {{"login", app::kDemoMemberNumber}, {"password", app::kDemoMemberPassword}});
         EXPECT_EQ(r.status, 303) << r.body;
-        EXPECT_EQ(r.Header("Location"), "/my");
+        EXPECT_EQ(r.Header("Location"), "/");
+        EXPECT_EQ(b.Get("/").Header("Location"), "/my") << "a member starts on My pages";
         return b;
     }
     std::string LastMessageTo(const std::string& to) {
