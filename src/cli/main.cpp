@@ -254,6 +254,18 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
             spdlog::info(R"({{"msg":"partner release","sales":{},"released":{}}})", report->sales,
                          report->released);
     });
+    // R_OFF_3, R_PRIV_2: the week's personal offers; idempotent within a week, so running it every 6 hours
+    // costs only the reading (about 2 minutes of one core at 1 000 000 members, docs/benchmarks.md) and acts
+    // on a withdrawn consent within 6 hours; one node at a time (its lease).
+    app::PersonaliseService personalise(db, clock, cfg.markets);
+    PeriodicTask personalise_loop("personalise", std::chrono::hours(6), [&personalise] {
+        auto report = personalise.Run();  // another node holding the lease is not an error
+        if (report && (report->selected || report->withdrawn || report->revoked))
+            spdlog::info(
+                R"({{"msg":"personalise","week":"{}","members":{},"selected":{},"withdrawn":{},"revoked":{},"seconds":{:.1f}}})",
+                report->week, report->members, report->selected, report->withdrawn, report->revoked,
+                report->seconds);
+    });
     // Coopay (R_PAY_1): the configured payment provider; the demo, without one, runs Andel's own small
     // provider on 127.0.0.1 (never for real money).
     std::optional<http::DevPaymentProvider> dev_psp;

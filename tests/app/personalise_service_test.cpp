@@ -193,6 +193,29 @@ TEST_P(PersonaliseServiceTest, SecondRunSameWeekChangesNothing_R_OFF_3) {
     EXPECT_EQ(Assigned(0), (std::vector<std::string>{"p-coffee:personalise"}));
 }
 
+// The members the co-occurrence is learnt from have their histories kept from that pass; the others are read
+// when scored: both are chosen for alike, whatever the batches.
+TEST_P(PersonaliseServiceTest, MembersOutsideTheTrainingSampleAreChosenForToo_R_OFF_3) {
+    Bought(0, 3, {kMilk, kApples});
+    Bought(0, 10, {kMilk});
+    Bought(1, 2, {kCoffee});
+    Bought(2, 4, {kMilk});
+    for (size_t m = 0; m < 3; ++m) Consent(m, true);
+    PersonaliseOptions small;
+    small.max_training_members = 2;  // every second member by id: two of the three
+    small.batch = 2;
+    PersonaliseService job(*app_->db, app_->clock, app_->config.markets, small);
+    auto r = job.Run();
+    ASSERT_TRUE(IsOk(r));
+    EXPECT_EQ(r->members, 3);
+    EXPECT_GT(r->training_baskets, 0);
+    EXPECT_LT(r->training_baskets, 4);  // not every member's (4 receipts in all)
+    EXPECT_EQ(Assigned(0),
+              (std::vector<std::string>{"p-fruit:personalise", "p-later:personalise", "p-milk:personalise"}));
+    EXPECT_EQ(Assigned(1), (std::vector<std::string>{"p-coffee:personalise"}));
+    EXPECT_EQ(Assigned(2), (std::vector<std::string>{"p-later:personalise", "p-milk:personalise"}));
+}
+
 // A second node does not run the job while the first holds its lease.
 TEST_P(PersonaliseServiceTest, OneNodeAtATime) {
     auto lease = JobLease::Take(*app_->db, "personalise", core::ToMillis(app_->clock.Now()), 60'000);

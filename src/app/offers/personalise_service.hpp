@@ -39,7 +39,9 @@ struct PersonaliseReport {
 // member who withdrew it are removed; assignments by the back office are never touched. The choice is made
 // from the receipts before the Monday (00:00 UTC) of the market's week and the co-occurrence is learnt only
 // from consenting members' receipts, so a second run in the same week over the same data changes nothing,
-// and a run that stopped half-way is finished by running it again. One node at a time (its lease).
+// and a run that stopped half-way is finished by running it again. One node at a time (its lease). Each
+// receipt is read once: the learning sample's histories are kept packed in memory for the scoring (bounded by
+// max_training_members, about 160 MB at 200 000), and the next batch is read on a second thread.
 class PersonaliseService {
   public:
     static constexpr const char* kPurpose = "personalised_offers";

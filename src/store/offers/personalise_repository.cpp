@@ -9,6 +9,32 @@ constexpr std::string_view kConsented =
     "COALESCE((SELECT e.given FROM consent_events e WHERE e.member_id = m.id AND e.purpose = $2 ORDER BY "
     "e.id DESC LIMIT 1), 0) = 1";
 
+// (offer, member) pairs as a subquery with columns o and m, and its parameters ($1, ...): one JSON array of
+// pairs on SQLite (json_each), two arrays on PostgreSQL (unnest); both linear in the pairs.
+std::pair<std::string, std::vector<Value>> Pairs(
+    Engine e, const std::vector<std::pair<int64_t, int64_t>>& offer_members) {
+    if (e == Engine::kSqlite) {
+        std::string json = "[";
+        for (const auto& [offer, member] : offer_members) {
+            if (json.size() > 1) json += ',';
+            json += '[' + std::to_string(offer) + ',' + std::to_string(member) + ']';
+        }
+        json += ']';
+        // $2 is unused here; bound as NULL so the parameters are numbered alike on both engines.
+        return {
+            "SELECT json_extract(value, '$[0]') AS o, json_extract(value, '$[1]') AS m FROM json_each($1) "
+            "WHERE $2 IS NULL",
+            {Value(std::move(json)), Value(nullptr)}};
+    }
+    std::vector<int64_t> offers, members;
+    for (const auto& [offer, member] : offer_members) {
+        offers.push_back(offer);
+        members.push_back(member);
+    }
+    return {"SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS BIGINT[])) AS t(o, m)",
+            {IdsParam(e, offers), IdsParam(e, members)}};
+}
+
 }  // namespace
 
 std::vector<PersonaliseMember> PersonaliseRepository::ConsentingMembers(const std::string& market,
@@ -72,18 +98,29 @@ std::map<std::string, int64_t> PersonaliseRepository::ProductCategories(const st
     return out;
 }
 
-bool PersonaliseRepository::AddSelection(int64_t offer_id, int64_t member_id, int64_t now) {
+int64_t PersonaliseRepository::AddSelections(const std::vector<std::pair<int64_t, int64_t>>& offer_members,
+                                             int64_t now) {
+    if (offer_members.empty()) return 0;
+    auto [sql, params] = Pairs(c_.engine(), offer_members);
+    params.push_back(Int(now));
     return c_.Execute(
-               "INSERT INTO offer_assignments (offer_id, member_id, source, assigned_at) VALUES ($1, $2, "
-               "'personalise', $3) ON CONFLICT (offer_id, member_id) DO NOTHING",
-               {Int(offer_id), Int(member_id), Int(now)}) > 0;
+        "INSERT INTO offer_assignments (offer_id, member_id, source, assigned_at) SELECT p.o, p.m, "
+        "'personalise', CAST($" +
+            std::to_string(params.size()) + " AS BIGINT) FROM (" + sql +
+            ") p WHERE true ON CONFLICT (offer_id, member_id) DO NOTHING",
+        params);
 }
 
-bool PersonaliseRepository::RemoveSelection(int64_t offer_id, int64_t member_id) {
+int64_t PersonaliseRepository::RemoveSelections(
+    const std::vector<std::pair<int64_t, int64_t>>& offer_members) {
+    if (offer_members.empty()) return 0;
+    auto [sql, params] = Pairs(c_.engine(), offer_members);
     return c_.Execute(
-               "DELETE FROM offer_assignments WHERE offer_id = $1 AND member_id = $2 AND source = "
-               "'personalise'",
-               {Int(offer_id), Int(member_id)}) > 0;
+        "DELETE FROM offer_assignments WHERE source = 'personalise' AND (offer_id, member_id) IN (SELECT "
+        "p.o, "
+        "p.m FROM (" +
+            sql + ") p)",
+        params);
 }
 
 int64_t PersonaliseRepository::RemoveAllSelections(const std::vector<int64_t>& member_ids) {

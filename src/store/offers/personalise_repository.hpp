@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/database.hpp"
@@ -27,7 +28,8 @@ struct SelectionRecord {
 
 // What the weekly personalisation (app::PersonaliseService, R_OFF_3, R_PRIV_2) reads and writes: the members
 // who consented, their receipts, and the personal offers assigned to them (offer_assignments, migration 0017,
-// source 'personalise' for the job's own selections). Portable SQL, the same on SQLite and PostgreSQL.
+// source 'personalise' for the job's own selections). Portable SQL, but for the lists of ids (json_each on
+// SQLite, arrays on PostgreSQL).
 class PersonaliseRepository {
   public:
     explicit PersonaliseRepository(Connection& c) : c_(c) {}
@@ -46,10 +48,12 @@ class PersonaliseRepository {
     // The market's products: EAN -> catalogue category id.
     std::map<std::string, int64_t> ProductCategories(const std::string& market);
 
-    // A selection of the job; false when the member has the offer already (from the back office or before).
-    bool AddSelection(int64_t offer_id, int64_t member_id, int64_t now);
-    // Removes a selection of the job; an assignment from the back office is never touched.
-    bool RemoveSelection(int64_t offer_id, int64_t member_id);
+    // Selections of the job, as (offer, member) pairs, in one statement; returns how many were added (a pair
+    // the member has already, from the back office or before, is left as it is).
+    int64_t AddSelections(const std::vector<std::pair<int64_t, int64_t>>& offer_members, int64_t now);
+    // Removes these selections of the job in one statement; an assignment from the back office is never
+    // touched. Returns how many.
+    int64_t RemoveSelections(const std::vector<std::pair<int64_t, int64_t>>& offer_members);
     // Removes every selection of the job for these members; returns how many.
     int64_t RemoveAllSelections(const std::vector<int64_t>& member_ids);
 
