@@ -168,7 +168,10 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     app::PointsShopService points_shop(db, clock, cfg.markets);
     notify::Sealer sealer(cfg.secret_key);
     app::auth::AuthService auth(db, clock, sealer, cfg.auth, cfg.secret_key);
-    if (demo) app::SeedDemoLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
+    if (demo) {
+        app::SeedDemoLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
+        app::SeedDemoHouseholdLogins(db, auth, cfg.markets, cfg.national_id_key, clock);
+    }
     app::MarketingChoicesService marketing(db, clock);
     notify::Dispatcher dispatcher(db, clock, sealer, ConfiguredChannels(cfg.notify), marketing.Gate());
     PeriodicTask dispatch_loop(

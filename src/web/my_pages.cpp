@@ -209,14 +209,15 @@ void AddMyPages(http::Router& router, http::Services& s) {
         if (auto gate = Gate(ctx, s)) return *gate;
         std::string lang = MemberLanguage(s, ctx);
         auto member = s.membership.GetById(*ctx.principal.member_id);
-        if (!member || !member->member.member_number) return ErrorPage(ctx, s, lang, 404, "error_not_found");
-        auto summary = s.rewards.Summary(*member->member.member_number);
+        if (!member) return ErrorPage(ctx, s, lang, 404, "error_not_found");
+        auto summary = s.rewards.SummaryById(member->member.id);
         if (!summary) return ErrorPage(ctx, s, lang, 404, "error_not_found");
         const core::MarketRules& rules = s.markets.at(summary->market);
         const bool points = summary->unit == "points";
         json d = BaseData(ctx, s, lang, "overview_title", "overview");
-        d["member_number"] = *member->member.member_number;
+        d["member_number"] = member->member.member_number.value_or("");
         d["profile"] = member->member.kind == "profile";
+        if (ctx.request.Query("welcome")) d["welcome"] = Cat().Text("membership_welcome", lang);
         d["balance"] = Amount(summary->balance, summary->unit, lang);
         d["points_market"] = points;
         if (member->member.kind == "profile")

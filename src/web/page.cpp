@@ -106,13 +106,25 @@ nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::
         d["csrf"] = s.auth.CsrfTokenFor(p.session_token);
         if (auto m = s.membership.GetById(*p.member_id)) d["first_name"] = m->member.person.first_name;
         nlohmann::json nav = nlohmann::json::array();
-        for (const char* key : {"overview", "offers", "history", "sessions"}) {
+        for (const char* key :
+             {"overview", "offers", "history", "household", "cards", "privacy", "sessions"}) {
             std::string k = key;
             nav.push_back({{"href", k == "overview" ? "/my" : "/my/" + k},
                            {"label", cat.Text("nav_" + k, lang)},
                            {"current", k == active}});
         }
         d["nav"] = nav;
+    }
+    // Staff (a page session without a member behind it) get the back office's navigation and log out
+    // through it (src/web/back_office.cpp).
+    bool staff = !p.member_id.has_value() && p.account_id.has_value() && p.by_cookie;
+    if (staff) {
+        d["signed_in"] = true;
+        d["back_office"] = true;
+        d["csrf"] = s.auth.CsrfTokenFor(p.session_token);
+        d["nav"] = nlohmann::json::array({{{"href", "/back-office"},
+                                           {"label", cat.Text("bo_nav_search", lang)},
+                                           {"current", active == "bo_search"}}});
     }
     return d;
 }

@@ -30,7 +30,8 @@ std::string Field(const Form& form, const std::string& name);
 
 // What every page's layout needs: the catalogue's text (t), the language and the switcher, whether someone
 // is logged in and their first name, the CSRF token of a page session, the navigation with `active`
-// marked, the page's title (a catalogue key), and the demo flag.
+// marked (a member's, or for staff the back office's with `back_office` set), the page's title (a catalogue
+// key), and the demo flag.
 nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::string& lang,
                         const std::string& title_key, const std::string& active = {});
 

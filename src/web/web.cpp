@@ -35,7 +35,9 @@ void AddStaticFiles(http::Router& router) {
 void AddWebRoutes(http::Router& router, http::Services& s) {
     AddStaticFiles(router);
     AddMyPages(router, s);
+    AddMyAccountPages(router, s);
     AddPriceCheckerPages(router, s);
+    AddBackOfficePages(router, s);
 }
 
 }  // namespace andel::web

@@ -4,11 +4,15 @@
 
 namespace andel::web {
 
-// The pages for people (DESIGN.md "src/web"): My pages, the store's price checker, and their static files.
+// The pages for people (DESIGN.md "src/web"): My pages, the store's price checker, the back
+// office, and their static files.
 void AddWebRoutes(http::Router& router, http::Services& s);
 
 void AddMyPages(http::Router& router, http::Services& s);
+void AddMyAccountPages(http::Router& router, http::Services& s);
 void AddPriceCheckerPages(http::Router& router, http::Services& s);
+// The back office for staff (src/web/back_office.cpp): search, a member's page, actions with a reason.
+void AddBackOfficePages(http::Router& router, http::Services& s);
 void AddStaticFiles(http::Router& router);
 
 }  // namespace andel::web

@@ -269,6 +269,24 @@ TEST_P(AuthServiceTest, R_AUTH_3_StaffSendAResetLinkAndLiftALockWithoutSeeingAPa
     EXPECT_TRUE(Fails(auth().StaffSendReset("x", "33216744"), ErrorCode::kRuleRefused, "R_MEM_10"));
 }
 
+TEST_P(AuthServiceTest, R_AUTH_3_StaffHelpRecordsTheReasonGiven) {
+    std::string member_number;
+    {
+        auto c = app_->db->Read();
+        store::AccountRepository repo(*c);
+        member_number =
+            *repo.FindMemberLogin(*repo.FindMemberIdByLogin({}, kDemoAnnaEmail, {}))->member_number;
+    }
+    EXPECT_TRUE(Fails(auth().StaffUnlock("a", member_number, std::string(201, 'x')), ErrorCode::kMalformed));
+    ASSERT_TRUE(IsOk(auth().StaffUnlock("a", member_number, "locked out on the phone")));
+    ASSERT_TRUE(IsOk(auth().StaffSendReset("a", member_number, "forgot the password")));
+    auto c = app_->db->Read();
+    auto audit = store::AccountRepository(*c).ListAudit(std::nullopt, 0, 100);
+    ASSERT_EQ(audit.size(), 2u);
+    EXPECT_EQ(audit[0].detail, "reason=locked out on the phone");
+    EXPECT_EQ(audit[1].detail, "channel=sms; reason=forgot the password");
+}
+
 TEST_P(AuthServiceTest, TotpAsTheSecondStepWithoutReplay) {
     auto step = LoginAnna();
     auto session = auth().Verify(step->challenge, AnnaCode(), kAddress);

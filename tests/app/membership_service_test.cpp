@@ -641,6 +641,18 @@ TEST_P(MembershipServiceTest, MovesCooperativeWithinMarketOnly_R_MEM_8) {
     EXPECT_EQ(events[3].kind, "registered");
 }
 
+TEST_P(MembershipServiceTest, AMoveRecordsTheOperatorsReason_R_MEM_8) {
+    MemberView m = Register(Se());
+    const std::string& number = *m.member.member_number;
+    EXPECT_TRUE(Fails(service_->MoveCooperative(number, "se-umea-1", "operator", std::string(201, 'x')),
+                      ErrorCode::kMalformed));
+    ASSERT_TRUE(IsOk(service_->MoveCooperative(number, "se-umea-1", "operator", "moved to Umeå")));
+    auto events = Events(m);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events[0].kind, "cooperative_moved");
+    EXPECT_NE(events[0].detail.find("moved to Umeå"), std::string::npos) << events[0].detail;
+}
+
 // --- Terms ---------------------------------------------------------------------------------------------
 
 TEST_P(MembershipServiceTest, PublishesAndAcceptsOnlyTheLatestTerms_R_MEM_9) {

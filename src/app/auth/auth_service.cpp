@@ -710,11 +710,24 @@ Result<void> AuthService::RemoveTotp(int64_t account_id, const std::string& curr
     });
 }
 
-Result<ResetStarted> AuthService::StaffSendReset(const std::string& actor, const std::string& member_number) {
+namespace {
+// An audit entry's detail with the staff's reason after it: "channel=sms; reason=...".
+std::string WithReason(std::string detail, const std::string& reason) {
+    if (reason.empty()) return detail;
+    return detail + (detail.empty() ? "" : "; ") + "reason=" + reason;
+}
+}  // namespace
+
+Result<ResetStarted> AuthService::StaffSendReset(const std::string& actor, const std::string& member_number,
+                                                 const std::string& reason) {
+    if (reason.size() > 200) return Error::Malformed("reason is too long", "reason");
     return InTransaction(db_, [&](store::Connection& c) -> Result<ResetStarted> {
         store::AccountRepository repo(c);
-        auto member_id = repo.FindMemberIdByLogin(member_number, {}, {});
-        if (!member_id) return Error::NotFound("no member with number " + member_number);
+        // By member number, or by e-mail for a customer with a profile, who has none (R_MEM_1).
+        bool email = member_number.find('@') != std::string::npos;
+        auto member_id = email ? repo.FindMemberIdByLogin({}, member_number, {})
+                               : repo.FindMemberIdByLogin(member_number, {}, {});
+        if (!member_id) return Error::NotFound("no member with login " + member_number);
         auto member = repo.FindMemberLogin(*member_id);
         if (member->is_demo) return Error::Rule("R_MEM_10", "the demo member's password cannot be changed");
         int64_t account_id = EnsureMemberAccount(c, *member_id);
@@ -749,7 +762,8 @@ Result<ResetStarted> AuthService::StaffSendReset(const std::string& actor, const
                     {"hours", settings_.reset_link_ms / 3600000}};
         ANDEL_TRY(notify::Enqueue(c, sealer_, m, clock_.Now()));
         repo.InsertChallenge(ch);
-        repo.Audit(actor, "send_password_reset", *member_id, "channel=" + ch.channel, now);
+        repo.Audit(actor, "send_password_reset", *member_id, WithReason("channel=" + ch.channel, reason),
+                   now);
         started.channel = ch.channel;
         started.destination_hint = MaskDestination(to);
         started.expires_at = ch.expires_at;
@@ -757,14 +771,19 @@ Result<ResetStarted> AuthService::StaffSendReset(const std::string& actor, const
     });
 }
 
-Result<void> AuthService::StaffUnlock(const std::string& actor, const std::string& member_number) {
+Result<void> AuthService::StaffUnlock(const std::string& actor, const std::string& member_number,
+                                      const std::string& reason) {
+    if (reason.size() > 200) return Error::Malformed("reason is too long", "reason");
     return InTransaction(db_, [&](store::Connection& c) -> Result<void> {
         store::AccountRepository repo(c);
-        auto member_id = repo.FindMemberIdByLogin(member_number, {}, {});
-        if (!member_id) return Error::NotFound("no member with number " + member_number);
+        // By member number, or by e-mail for a customer with a profile, who has none (R_MEM_1).
+        bool email = member_number.find('@') != std::string::npos;
+        auto member_id = email ? repo.FindMemberIdByLogin({}, member_number, {})
+                               : repo.FindMemberIdByLogin(member_number, {}, {});
+        if (!member_id) return Error::NotFound("no member with login " + member_number);
         int64_t now = core::ToMillis(clock_.Now());
         if (auto a = repo.FindByMember(*member_id)) repo.ClearFailedLogins(a->id, now);
-        repo.Audit(actor, "unlock_login", *member_id, "", now);
+        repo.Audit(actor, "unlock_login", *member_id, WithReason("", reason), now);
         return {};
     });
 }
@@ -833,8 +852,11 @@ Result<int64_t> AuthService::SeedMemberPassword(const std::string& member_number
     std::string hash = HashPassword(password, settings_.password_cost);
     return InTransaction(db_, [&](store::Connection& c) -> Result<int64_t> {
         store::AccountRepository repo(c);
-        auto member_id = repo.FindMemberIdByLogin(member_number, {}, {});
-        if (!member_id) return Error::NotFound("no member with number " + member_number);
+        // By member number, or by e-mail for a customer with a profile, who has none (R_MEM_1).
+        bool email = member_number.find('@') != std::string::npos;
+        auto member_id = email ? repo.FindMemberIdByLogin({}, member_number, {})
+                               : repo.FindMemberIdByLogin(member_number, {}, {});
+        if (!member_id) return Error::NotFound("no member with login " + member_number);
         int64_t id = EnsureMemberAccount(c, *member_id);
         repo.SetPassword(id, hash, core::ToMillis(clock_.Now()));
         return id;

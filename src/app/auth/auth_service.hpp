@@ -136,9 +136,12 @@ class AuthService {
     core::Result<void> RemoveTotp(int64_t account_id, const std::string& current_password);
 
     // Staff help a member who cannot log in (R_AUTH_3): send a reset, or lift a lock-out. Never a password.
-    // Both land in the audit log.
-    core::Result<ResetStarted> StaffSendReset(const std::string& actor, const std::string& member_number);
-    core::Result<void> StaffUnlock(const std::string& actor, const std::string& member_number);
+    // Both land in the audit log, with the staff's `reason` when one is given (up to 200 characters; the back
+    // office's pages require one).
+    core::Result<ResetStarted> StaffSendReset(const std::string& actor, const std::string& member_number,
+                                              const std::string& reason = {});
+    core::Result<void> StaffUnlock(const std::string& actor, const std::string& member_number,
+                                   const std::string& reason = {});
 
     // Creates a staff or portal account with an e-mail login and mails a link to set the password (valid
     // `welcome_link_ms`, R_OMB_2).

@@ -1,3 +1,4 @@
+#include <span>
 #include <sstream>
 
 #include "app/catalogue/catalogue_service.hpp"
@@ -295,28 +296,27 @@ void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules
     tx.Commit();
 }
 
-void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
-                    const std::map<std::string, core::MarketRules>& markets,
-                    const std::string& national_id_key, const core::Clock& clock) {
+namespace {
+
+struct DemoPerson {
+    const char* market;
+    const char* national_id;
+    const char* first;
+    const char* last;
+    const char* email;
+    const char* phone;
+    const char* store;
+    const char* street;
+    const char* postal;
+    const char* city;
+    const char* kind = "member";
+};
+
+// Registers each person (once) and gives them the demo password; with a mobile for the SMS code.
+void SeedPeople(store::Database& db, auth::AuthService& auth,
+                const std::map<std::string, core::MarketRules>& markets, const std::string& national_id_key,
+                const core::Clock& clock, std::span<const DemoPerson> people) {
     MembershipService membership(db, clock, markets, national_id_key);
-    struct Person {
-        const char* market;
-        const char* national_id;
-        const char* first;
-        const char* last;
-        const char* email;
-        const char* phone;
-        const char* store;
-        const char* street;
-        const char* postal;
-        const char* city;
-    };
-    const Person people[] = {
-        {"dk", "0505901234", "Anna", "Jensen", kDemoAnnaEmail, "+4520000001", "dk-odense-1", "Demovej 2",
-         "5000", "Odense"},
-        {"no", "15038510190", "Nora", "Nordmann", kDemoNoraEmail, "+4790000001", "no-bergen-1", "Demoveien 1",
-         "5003", "Bergen"},
-    };
     for (const auto& p : people) {
         if (!markets.contains(p.market)) continue;
         {
@@ -330,7 +330,8 @@ void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
         in.last_name = p.last;
         in.contact = {std::string(p.email), std::string(p.phone), p.street, p.postal, p.city};
         in.home_store_code = p.store;
-        in.share_paid_minor = markets.at(p.market).share_minor;
+        in.kind = p.kind;
+        in.share_paid_minor = in.kind == "profile" ? 0 : markets.at(p.market).share_minor;
         in.terms_version = "2026-1";
         auto r = membership.Register(in, "demo");
         if (!r) throw std::runtime_error(std::string("demo login ") + p.email + ": " + r.error().detail);
@@ -338,8 +339,6 @@ void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
     auto must = [](const auto& r, const char* what) {
         if (!r) throw std::runtime_error(std::string("demo login ") + what + ": " + r.error().detail);
     };
-    if (markets.contains("dk"))
-        must(auth.SeedMemberPassword(kDemoMemberNumber, kDemoMemberPassword), "33216744");
     for (const auto& p : people) {
         if (!markets.contains(p.market)) continue;
         std::optional<std::string> number;
@@ -347,13 +346,44 @@ void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
             auto c = db.Read();
             auto id = store::AccountRepository(*c).FindMemberIdByLogin({}, p.email, {});
             if (auto m = id ? store::AccountRepository(*c).FindMemberLogin(*id) : std::nullopt)
-                number = m->member_number;
+                number = m->member_number ? m->member_number : std::optional<std::string>(p.email);
         }
         if (number) must(auth.SeedMemberPassword(*number, kDemoPersonPassword), p.email);
     }
+}
+
+}  // namespace
+
+void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
+                    const std::map<std::string, core::MarketRules>& markets,
+                    const std::string& national_id_key, const core::Clock& clock) {
+    static const DemoPerson people[] = {
+        {"dk", "0505901234", "Anna", "Jensen", kDemoAnnaEmail, "+4520000001", "dk-odense-1", "Demovej 2",
+         "5000", "Odense"},
+        {"no", "15038510190", "Nora", "Nordmann", kDemoNoraEmail, "+4790000001", "no-bergen-1", "Demoveien 1",
+         "5003", "Bergen"},
+    };
+    SeedPeople(db, auth, markets, national_id_key, clock, people);
+    auto must = [](const auto& r, const char* what) {
+        if (!r) throw std::runtime_error(std::string("demo login ") + what + ": " + r.error().detail);
+    };
+    if (markets.contains("dk"))
+        must(auth.SeedMemberPassword(kDemoMemberNumber, kDemoMemberPassword), "33216744");
     must(auth.SeedStaffAccount(kDemoAdminEmail, "Demo Admin", auth::kRoleAdmin, kDemoStaffPassword), "admin");
     must(auth.SeedStaffAccount(kDemoAgentEmail, "Demo Service", auth::kRoleServiceAgent, kDemoStaffPassword),
          "service agent");
+}
+
+void SeedDemoHouseholdLogins(store::Database& db, auth::AuthService& auth,
+                             const std::map<std::string, core::MarketRules>& markets,
+                             const std::string& national_id_key, const core::Clock& clock) {
+    static const DemoPerson people[] = {
+        {"se", "197506151237", "Sven", "Svensson", kDemoSvenEmail, "+46700000001", "se-umea-1", "Demogatan 1",
+         "90326", "Umeå"},
+        {"dk", "0606921234", "Peter", "Profil", kDemoPeterEmail, "+4520000002", "dk-odense-1", "Demovej 4",
+         "5000", "Odense", "profile"},
+    };
+    SeedPeople(db, auth, markets, national_id_key, clock, people);
 }
 
 }  // namespace andel::app

@@ -75,6 +75,9 @@ void SeedDemoOffers(store::Database& db, const std::map<std::string, core::Marke
 inline constexpr const char* kDemoMemberPassword = "123456";
 inline constexpr const char* kDemoAnnaEmail = "anna@example.org";  // dk, mobile +4520000001
 inline constexpr const char* kDemoNoraEmail = "nora@example.org";  // no, mobile +4790000001
+inline constexpr const char* kDemoSvenEmail = "sven@example.org";  // se household owner, mobile +46700000001
+inline constexpr const char* kDemoPeterEmail =
+    "peter@example.org";  // dk customer with a profile, +4520000002
 inline constexpr const char* kDemoPersonPassword = "andel-demo";
 inline constexpr const char* kDemoAdminEmail = "admin@andel.example";
 inline constexpr const char* kDemoAgentEmail = "service@andel.example";
@@ -82,5 +85,10 @@ inline constexpr const char* kDemoStaffPassword = "andel-demo-staff";
 void SeedDemoLogins(store::Database& db, auth::AuthService& auth,
                     const std::map<std::string, core::MarketRules>& markets,
                     const std::string& national_id_key, const core::Clock& clock);
+// Two more for the pages (`andel demo` seeds them): Sven, a Swedish household owner (R_HH_3: up to 19
+// participants), and Peter, a Danish customer with a profile who saves towards the share (R_MEM_2, R_MEM_3).
+void SeedDemoHouseholdLogins(store::Database& db, auth::AuthService& auth,
+                             const std::map<std::string, core::MarketRules>& markets,
+                             const std::string& national_id_key, const core::Clock& clock);
 
 }  // namespace andel::app

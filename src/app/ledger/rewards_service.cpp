@@ -47,15 +47,30 @@ Result<RewardsSummary> RewardsService::Summary(const std::string& member_number)
     auto c = db_.Read();
     auto ctx = Find(*c, markets_, member_number);
     if (!ctx) return ctx.error();
-    const auto& rules = *ctx->rules;
+    return SummaryOf(*c, ctx->member, *ctx->rules);
+}
+
+Result<RewardsSummary> RewardsService::SummaryById(int64_t member_id) {
+    auto c = db_.Read();
+    auto m = store::MembershipRepository(*c).FindMember(member_id);
+    if (!m) return Error::NotFound("no such member");
+    auto it = markets_.find(m->market);
+    if (it == markets_.end()) return Error::Invalid("the member's market is not enabled");
+    return SummaryOf(*c, *m, it->second);
+}
+
+Result<RewardsSummary> RewardsService::SummaryOf(store::Connection& conn, const store::MemberRecord& member,
+                                                 const core::MarketRules& rules) {
+    store::Connection* c = &conn;
+    const std::string member_number = member.member_number.value_or("");
     store::LedgerRepository ledger(*c);
     RewardsSummary s;
     s.member_number = member_number;
     s.market = rules.code;
-    s.household_id = ctx->member.household_id;
+    s.household_id = member.household_id;
     s.unit = rules.reward == core::RewardKind::kPoints ? "points" : rules.currency;
     s.current_month = LocalMonth(rules.time_zone, clock_.Now());
-    if (auto savings = ledger.FindAccount({kind::kSavings, "member", ctx->member.id, rules.currency}))
+    if (auto savings = ledger.FindAccount({kind::kSavings, "member", member.id, rules.currency}))
         s.savings_minor = savings->balance;
     if (!s.household_id) return s;
     int64_t h = *s.household_id;

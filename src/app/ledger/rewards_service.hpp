@@ -11,6 +11,7 @@
 #include "store/database.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/ledger/receipt_repository.hpp"
+#include "store/membership/records.hpp"
 
 namespace andel::app {
 
@@ -61,10 +62,14 @@ class RewardsService {
         : db_(db), clock_(clock), markets_(markets) {}
 
     core::Result<RewardsSummary> Summary(const std::string& member_number);
+    // The same by member id: a customer with a profile has no member number (R_MEM_1), only savings.
+    core::Result<RewardsSummary> SummaryById(int64_t member_id);
     core::Result<HistoryPage> History(const std::string& member_number, int limit, int64_t before);
     core::Result<ReceiptPage> Receipts(const std::string& member_number, int limit, int64_t before);
 
   private:
+    core::Result<RewardsSummary> SummaryOf(store::Connection& c, const store::MemberRecord& member,
+                                           const core::MarketRules& rules);
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;

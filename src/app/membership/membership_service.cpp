@@ -478,8 +478,9 @@ Result<MemberView> MembershipService::ChangeContact(const std::string& member_nu
 }
 
 Result<MemberView> MembershipService::MoveCooperative(const std::string& member_number,
-                                                      const std::string& store_code,
-                                                      const std::string& actor) {
+                                                      const std::string& store_code, const std::string& actor,
+                                                      const std::string& reason) {
+    if (reason.size() > 200) return Error::Malformed("reason is too long", "reason");
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto member = repo.FindMemberByNumber(member_number);
@@ -495,8 +496,13 @@ Result<MemberView> MembershipService::MoveCooperative(const std::string& member_
         int64_t ms = core::ToMillis(clock_.Now());
         std::string from = member->cooperative_id ? repo.FindCooperative(*member->cooperative_id)->code : "";
         repo.UpdateCooperative(member->id, coop->id, store->id);
-        repo.AddEvent(member->id, "cooperative_moved",
-                      Detail({{"from", from}, {"to", coop->code}, {"home_store", store_code}}), actor, ms);
+        repo.AddEvent(
+            member->id, "cooperative_moved",
+            reason.empty()
+                ? Detail({{"from", from}, {"to", coop->code}, {"home_store", store_code}})
+                : Detail(
+                      {{"from", from}, {"to", coop->code}, {"home_store", store_code}, {"reason", reason}}),
+            actor, ms);
         return View(c, *repo.FindMember(member->id));
     });
 }

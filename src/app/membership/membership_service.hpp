@@ -93,9 +93,10 @@ class MembershipService {
                                              const std::string& actor);
     core::Result<MemberView> ChangeContact(const std::string& member_number, const ContactInput& contact,
                                            const std::string& actor);
-    // R_MEM_8: the operator moves a membership to the cooperative of its new address.
+    // R_MEM_8: the operator moves a membership to the cooperative of its new address; `reason` (up to 200
+    // characters, the back office's pages require one) is recorded in the event.
     core::Result<MemberView> MoveCooperative(const std::string& member_number, const std::string& store_code,
-                                             const std::string& actor);
+                                             const std::string& actor, const std::string& reason = {});
 
     // R_MEM_3: a customer with a profile becomes a member at once, paying the share from the savings account
     // when it holds enough, or paying exactly the remainder (`pay_minor`) now. Savings above the share become

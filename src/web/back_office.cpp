@@ -1,0 +1,554 @@
+// The back office (issue 8 §2): staff find a member and help them, in four languages, as plain HTML forms
+// that work without script. Every action is a form with a required reason and calls the same service method
+// as the API's route for it, so it is recorded the same way (the audit log, or the member's events). What a
+// staff role sees and may do mirrors the roles the API admits (api/openapi.yaml, x-andel-roles): customer
+// service (service_agent) finds and reads a member and gives login help; the rest is the back office's
+// (an admin's session carries the backoffice role).
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "app/lifecycle/membership_ending.hpp"
+#include "app/privacy/consent.hpp"
+#include "core/membership/numbers.hpp"
+#include "http/urlencoded.hpp"
+#include "store/access/account_repository.hpp"
+#include "store/membership/membership_repository.hpp"
+#include "web/page.hpp"
+#include "web/render.hpp"
+#include "web/web.hpp"
+
+namespace andel::web {
+namespace {
+
+using http::Context;
+using http::Response;
+using nlohmann::json;
+namespace auth = app::auth;
+
+const Catalogue& Cat() { return Catalogue::Embedded(); }
+
+// GET /api/v1/members, /members/{n} and /members/{n}/events: find and read a member.
+const std::set<std::string> kFindAndRead = {app::kRoleBackOffice, auth::kRoleServiceAgent};
+// /members/{n}/login-help/*, /members/{n}/marketing, consents: customer service helping a member.
+const std::set<std::string> kLoginHelp = {auth::kRoleServiceAgent, auth::kRoleAdmin, app::kRoleBackOffice};
+// Balances, ledger and receipts; blocking a card, moving cooperative, ending a membership.
+const std::set<std::string> kBackOffice = {app::kRoleBackOffice};
+// GET /api/v1/audit.
+const std::set<std::string> kAudit = {auth::kRoleAdmin, app::kRoleBackOffice};
+
+constexpr size_t kReasonMax = 200;
+
+bool PageSession(const Context& ctx) {
+    return ctx.principal.account_id.has_value() && ctx.principal.by_cookie;
+}
+bool Staff(const Context& ctx) {
+    return PageSession(ctx) && !ctx.principal.member_id.has_value() && ctx.principal.HasAny(kFindAndRead);
+}
+
+// Staff see the pages in their account's language unless they chose another.
+std::string StaffLanguage(http::Services& s, const Context& ctx) {
+    std::string preferred;
+    if (ctx.principal.account_id) {
+        auto c = s.db.Read();
+        if (auto a = store::AccountRepository(*c).Find(*ctx.principal.account_id)) preferred = a->language;
+    }
+    return ChooseLanguage(ctx.request, preferred);
+}
+
+// Only staff get in: a forged form is refused (403), a visitor without a session goes to the login, a member
+// or another kind of account is refused (403).
+std::optional<Response> Gate(const Context& ctx, http::Services& s) {
+    if (Staff(ctx)) return std::nullopt;
+    std::string lang = ChooseLanguage(ctx.request);
+    if (ctx.principal.csrf_refused) return ErrorPage(ctx, s, lang, 403, "error_csrf");
+    if (!PageSession(ctx)) return SeeOther("/login");
+    return ErrorPage(ctx, s, lang, 403, "bo_error_forbidden");
+}
+
+std::string Trim(const std::string& v) {
+    size_t a = v.find_first_not_of(" \t\r\n"), b = v.find_last_not_of(" \t\r\n");
+    return a == std::string::npos ? std::string() : v.substr(a, b - a + 1);
+}
+
+std::string Lower(std::string v) {
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v;
+}
+
+// What staff type, as the search (MembershipRepository::SearchMembers) matches it: a phone or card number
+// without its spaces, an e-mail in lower case, a name as "last first" as well as "first last".
+std::vector<std::string> SearchVariants(const std::string& q) {
+    std::vector<std::string> out{q};
+    auto add = [&out](const std::string& v) {
+        if (v.size() >= 2 && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    };
+    bool numberish = std::all_of(q.begin(), q.end(), [](unsigned char c) {
+        return std::isdigit(c) || c == ' ' || c == '-' || c == '+';
+    });
+    if (numberish) {
+        std::string compact;
+        for (char c : q)
+            if (c != ' ' && c != '-') compact += c;
+        add(compact);
+    } else if (q.find('@') != std::string::npos) {
+        add(Lower(q));
+    } else if (auto space = q.find(' ');
+               space != std::string::npos && q.find(' ', space + 1) == std::string::npos) {
+        add(q.substr(space + 1) + " " + q.substr(0, space));
+    }
+    return out;
+}
+
+std::string Amount(int64_t amount, const std::string& unit, const std::string& lang) {
+    if (unit == "points") return FormatNumber(amount, lang) + "\u00a0" + Cat().Text("unit_points", lang);
+    return FormatMoney(amount, unit, lang);
+}
+
+std::string KeyOr(const std::string& key, const std::string& fallback, const std::string& lang) {
+    return Cat().Has(key) ? Cat().Text(key, lang) : fallback;
+}
+
+std::string KindText(const std::string& kind, const std::string& lang) {
+    return KeyOr("bo_kind_" + kind, kind, lang);
+}
+std::string StatusText(const std::string& status, const std::string& lang) {
+    return KeyOr("bo_status_" + status, status, lang);
+}
+
+std::string MemberName(const store::MemberRecord& m) {
+    return m.person.first_name + " " + m.person.last_name;
+}
+
+// The outcome of an action form, to show on the member's page again.
+struct Outcome {
+    int status = 200;
+    std::string action;    // the form the message is about
+    std::string message;   // already in the page's language
+    bool confirm = false;  // the message is about the ending's confirmation box
+};
+
+// The member's page: what the services expose, each part shown only to the roles the API shows it to.
+Response MemberPage(const Context& ctx, http::Services& s, const std::string& lang, const std::string& number,
+                    const Outcome& outcome = {}) {
+    auto view = s.membership.Get(number);
+    if (!view) return ErrorPage(ctx, s, lang, 404, "bo_error_not_found");
+    const store::MemberRecord& m = view->member;
+    auto market = s.markets.find(m.market);
+    const std::string tz = market == s.markets.end() ? "UTC" : market->second.time_zone;
+    const std::string currency = market == s.markets.end() ? "EUR" : market->second.currency;
+    const bool may_help = ctx.principal.HasAny(kLoginHelp);
+    const bool may_manage = ctx.principal.HasAny(kBackOffice);
+    const bool active = m.status == "active";
+
+    json d = BaseData(ctx, s, lang, "bo_member_title");
+    d["title"] = MemberName(m) + " – " + Cat().Text("bo_member_title", lang);
+    d["member"] = number;
+    d["name"] = MemberName(m);
+    d["number"] = number;
+    d["kind"] = KindText(m.kind, lang);
+    d["status"] = StatusText(m.status, lang);
+    d["market"] = m.market;
+    d["cooperative"] = view->cooperative ? view->cooperative->name : "–";
+    d["cooperative_member"] = view->cooperative_member;
+    d["home_store"] = view->home_store ? view->home_store->name + ", " + view->home_store->city : "–";
+    d["joined"] = FormatDate(m.joined_at, tz, lang);
+    if (m.ended_at) d["ended"] = FormatDate(*m.ended_at, tz, lang);
+    d["email"] = m.person.email.value_or("–");
+    d["phone"] = m.person.phone.value_or("–");
+    d["address"] = m.person.street + ", " + m.person.postal_code + " " + m.person.city;
+    d["share"] = FormatMoney(m.share_paid_minor, currency, lang);
+    d["terms"] = view->accepted_terms
+                     ? Cat().Format("bo_terms_accepted", lang,
+                                    {{"version", view->accepted_terms->first},
+                                     {"date", FormatDate(view->accepted_terms->second, tz, lang)}})
+                     : Cat().Text("bo_terms_none", lang);
+    if (auto done = ctx.request.Query("done"); done && outcome.message.empty()) {
+        std::string key = "bo_done_" + *done;
+        std::replace(key.begin(), key.end(), '-', '_');
+        if (Cat().Has(key)) d["notice"] = Cat().Text(key, lang);
+    }
+    // An action form: its reason field's id and, when it was just refused, why.
+    auto form = [&outcome](const std::string& action, const std::string& id) {
+        json f = {{"form_id", id}};
+        if (outcome.action == action && !outcome.confirm && !outcome.message.empty())
+            f["form_error"] = outcome.message;
+        return f;
+    };
+
+    auto c = s.db.Read();
+    store::AccountRepository accounts(*c);
+    store::MembershipRepository members(*c);
+
+    if (may_help) {
+        d["may_help"] = true;
+        auto account = accounts.FindByMember(m.id);
+        int64_t now = core::ToMillis(s.clock.Now());
+        if (!account || !account->password_hash)
+            d["login_state"] = Cat().Text("bo_login_none", lang);
+        else if (account->locked_until && *account->locked_until > now)
+            d["login_state"] = Cat().Format("bo_login_locked", lang,
+                                            {{"until", FormatDateTime(*account->locked_until, tz, lang)}});
+        else
+            d["login_state"] = Cat().Format("bo_login_ok", lang, {{"count", account->failed_logins}});
+        json sessions = json::array();
+        if (account)
+            for (const auto& v : s.auth.Sessions(account->id, ""))
+                sessions.push_back(
+                    {{"device", v.device.empty() ? Cat().Text("sessions_unknown_device", lang) : v.device},
+                     {"kind", Cat().Text(v.kind == "web" ? "sessions_kind_web" : "sessions_kind_app", lang)},
+                     {"created", FormatDateTime(v.created_at, tz, lang)},
+                     {"last_used", FormatDateTime(v.last_used_at, tz, lang)}});
+        d["has_sessions"] = !sessions.empty();
+        d["sessions"] = sessions;
+        if (active && !m.is_demo) d["reset"] = form("reset", "reset");
+        if (active) d["unlock"] = form("unlock", "unlock");
+
+        app::ConsentService consents(s.db, s.clock);
+        json consent_list = json::array();
+        if (auto all = consents.Get(m.id))
+            for (const auto& x : *all)
+                consent_list.push_back(
+                    {{"purpose", KeyOr("bo_consent_" + x.purpose, x.purpose, lang)},
+                     {"answer", x.given && x.at ? Cat().Format("bo_consent_given", lang,
+                                                               {{"date", FormatDate(*x.at, tz, lang)}})
+                                                : Cat().Text("bo_consent_not_given", lang)}});
+        d["consents"] = consent_list;
+        json marketing = json::array();
+        if (s.marketing)
+            if (auto choices = s.marketing->Get(m.id)) {
+                auto yes = [&lang](bool v) { return Cat().Text(v ? "bo_yes" : "bo_no", lang); };
+                marketing = json::array(
+                    {{{"channel", Cat().Text("bo_marketing_email", lang)}, {"answer", yes(choices->email)}},
+                     {{"channel", Cat().Text("bo_marketing_sms", lang)}, {"answer", yes(choices->sms)}},
+                     {{"channel", Cat().Text("bo_marketing_post", lang)}, {"answer", yes(choices->post)}},
+                     {{"channel", Cat().Text("bo_marketing_app", lang)}, {"answer", yes(choices->app)}},
+                     {{"channel", Cat().Text("bo_marketing_ad_block", lang)},
+                      {"answer", yes(choices->ad_block)}}});
+            }
+        d["marketing"] = marketing;
+    }
+
+    json household = json::array();
+    if (view->household)
+        for (const auto& h : view->household->members) {
+            json row = {{"name", h.first_name + " " + h.last_name},
+                        {"role", KeyOr("bo_household_" + h.role, h.role, lang)}};
+            if (h.member_number) row["href"] = "/back-office/members/" + *h.member_number;
+            household.push_back(row);
+        }
+    d["household"] = household;
+
+    json cards = json::array();
+    for (const auto& k : view->cards) {
+        json row = {{"card_number", k.card_number},
+                    {"status", KeyOr("bo_card_" + k.status, k.status, lang)},
+                    {"issued", FormatDate(k.issued_at, tz, lang)}};
+        if (!k.status_reason.empty()) row["reason"] = k.status_reason;
+        if (may_manage && (k.status == "active" || k.status == "ordered"))
+            row["block"] = form("block-" + k.card_number, "block-" + k.card_number);
+        cards.push_back(row);
+    }
+    d["cards"] = cards;
+
+    if (may_manage) {
+        d["may_manage"] = true;
+        if (auto summary = s.rewards.Summary(number)) {
+            d["balance"] = Amount(summary->balance, summary->unit, lang);
+            if (summary->pending > 0) d["pending"] = Amount(summary->pending, summary->unit, lang);
+            if (summary->dividend_accrued_minor > 0)
+                d["dividend"] = FormatMoney(summary->dividend_accrued_minor, currency, lang);
+        }
+        json ledger = json::array();
+        if (auto page = s.rewards.History(number, 10, 0))
+            for (const auto& p : page->items) {
+                std::string what = KeyOr("source_" + p.source_kind, Cat().Text("source_other", lang), lang);
+                if (auto it = page->partners.find(p.entry_id); it != page->partners.end())
+                    what += " · " + it->second.name;
+                ledger.push_back({{"date", FormatDate(p.occurred_at, tz, lang)},
+                                  {"what", what},
+                                  {"amount", Amount(p.amount, page->unit, lang)},
+                                  {"negative", p.amount < 0}});
+            }
+        d["has_ledger"] = !ledger.empty();
+        d["ledger"] = ledger;
+        json receipts = json::array();
+        if (auto page = s.rewards.Receipts(number, 5, 0))
+            for (const auto& r : page->items) {
+                std::string earned = r.points != 0
+                                         ? Amount(r.points, "points", lang)
+                                         : FormatMoney(r.bonus_minor + r.savings_minor, r.currency, lang);
+                receipts.push_back({{"date", FormatDateTime(r.occurred_at, tz, lang)},
+                                    {"total", FormatMoney(r.total_minor, r.currency, lang)},
+                                    {"earned", earned},
+                                    {"is_return", r.original_receipt_id.has_value()}});
+            }
+        d["has_receipts"] = !receipts.empty();
+        d["receipts"] = receipts;
+
+        if (active && view->cooperative) {
+            json stores = json::array();
+            for (const auto& st : members.ListStores(std::nullopt)) {
+                auto coop = members.FindCooperative(st.cooperative_id);
+                if (!coop || coop->market != m.market || coop->id == view->cooperative->id) continue;
+                stores.push_back(
+                    {{"code", st.code}, {"label", st.name + ", " + st.city + " (" + coop->name + ")"}});
+            }
+            if (!stores.empty()) {
+                json move = form("move", "move");
+                move["stores"] = stores;
+                d["move"] = move;
+            }
+        }
+        if (active) {
+            json end = form("end", "end");
+            if (outcome.action == "end" && outcome.confirm) end["confirm_error"] = outcome.message;
+            app::MembershipEnding ending(s.db, s.clock, s.markets);
+            json forfeited = json::array();
+            if (auto preview = ending.Preview(number))
+                for (const auto& f : preview->forfeited)
+                    if (f.amount != 0) forfeited.push_back(Amount(f.amount, f.unit, lang));
+            end["has_forfeited"] = !forfeited.empty();
+            end["forfeited"] = forfeited;
+            d["end"] = end;
+        }
+    }
+
+    json events = json::array();
+    for (const auto& e : members.ListEvents(m.id, 20))
+        events.push_back({{"at", FormatDateTime(e.at, tz, lang)},
+                          {"kind", e.kind},
+                          {"actor", e.actor},
+                          {"detail", e.detail == "{}" ? std::string() : e.detail}});
+    d["events"] = events;
+
+    if (ctx.principal.HasAny(kAudit)) {
+        d["may_audit"] = true;
+        auto entries = accounts.ListAudit(m.id, 0, 500);
+        json audit = json::array();
+        for (auto it = entries.rbegin(); it != entries.rend() && audit.size() < 20; ++it)
+            audit.push_back({{"at", FormatDateTime(it->at, tz, lang)},
+                             {"action", it->action},
+                             {"actor", it->actor},
+                             {"detail", it->detail}});
+        d["audit"] = audit;
+    }
+    return Html(ctx, outcome.status, RenderPage("bo_member", d));
+}
+
+// Why a service refused an action, as the page says it.
+Outcome Refused(const core::Error& e, const std::string& action, const std::string& lang) {
+    Outcome o;
+    o.action = action;
+    switch (e.code) {
+        case core::ErrorCode::kNotFound:
+            o.status = 404;
+            o.message = Cat().Text("bo_error_not_found", lang);
+            break;
+        case core::ErrorCode::kConflict:
+            o.status = 409;
+            o.message = Cat().Text("bo_error_conflict", lang);
+            break;
+        case core::ErrorCode::kRuleRefused:
+            o.status = 422;
+            o.message = Cat().Format("bo_error_rule", lang, {{"rule", e.rule}});
+            break;
+        case core::ErrorCode::kMalformed:
+        case core::ErrorCode::kInvalid:
+            o.status = 422;
+            o.message = Cat().Text("error_form", lang);
+            break;
+        default:
+            o.status = 422;
+            o.message = Cat().Text("bo_error_refused", lang);
+    }
+    return o;
+}
+
+// What an action does once the gate, the role and the reason are checked: the service's refusal, or where
+// the page goes on ("done=" names the confirmation).
+struct Done {
+    std::optional<core::Error> error;
+    std::string done;
+};
+using ActionRun = std::function<Done(Context&, const Form&, const std::string& reason)>;
+
+// A form post of an action on a member: staff only, the role the API's route admits, a reason of 1 to 200
+// characters; refused, the member's page again with the message next to the form.
+http::RouteHandler Action(http::Services& s, std::set<std::string> roles, std::string action, ActionRun run) {
+    return [&s, roles = std::move(roles), action = std::move(action), run = std::move(run)](Context& ctx) {
+        if (auto gate = Gate(ctx, s)) return *gate;
+        std::string lang = StaffLanguage(s, ctx);
+        if (!ctx.principal.HasAny(roles)) return ErrorPage(ctx, s, lang, 403, "bo_error_forbidden");
+        const std::string& number = ctx.Param("member_number");
+        if (!core::IsValidMemberNumber(number)) return ErrorPage(ctx, s, lang, 404, "bo_error_not_found");
+        auto form = ParseForm(ctx.request);
+        if (!form) return ErrorPage(ctx, s, lang, 400, "error_form");
+        std::string id = action;
+        if (ctx.params.contains("card_number")) id += "-" + ctx.Param("card_number");
+        std::string reason = Trim(Field(*form, "reason"));
+        if (reason.empty())
+            return MemberPage(ctx, s, lang, number,
+                              {400, id, Cat().Text("bo_error_reason_missing", lang), false});
+        if (reason.size() > kReasonMax)
+            return MemberPage(ctx, s, lang, number,
+                              {400, id, Cat().Text("bo_error_reason_long", lang), false});
+        Done done = run(ctx, *form, reason);
+        if (done.error) return MemberPage(ctx, s, lang, number, Refused(*done.error, id, lang));
+        return SeeOther("/back-office/members/" + number + "?done=" + done.done);
+    };
+}
+
+Done From(const core::Result<void>& r, const std::string& done) {
+    if (!r) return {r.error(), {}};
+    return {std::nullopt, done};
+}
+template <typename T>
+Done From(const core::Result<T>& r, const std::string& done) {
+    if (!r) return {r.error(), {}};
+    return {std::nullopt, done};
+}
+
+}  // namespace
+
+void AddBackOfficePages(http::Router& router, http::Services& s) {
+    // Search (GET /api/v1/members): member number, card number, phone, e-mail or name; 20 a page.
+    router.Add("GET", "/back-office", {}, [&s](Context& ctx) {
+        if (auto gate = Gate(ctx, s)) return *gate;
+        std::string lang = StaffLanguage(s, ctx);
+        json d = BaseData(ctx, s, lang, "bo_title", "bo_search");
+        {
+            auto c = s.db.Read();
+            if (auto a = store::AccountRepository(*c).Find(*ctx.principal.account_id))
+                d["staff_line"] = Cat().Format(
+                    "bo_staff_line", lang,
+                    {{"name", a->display_name}, {"role", KeyOr("bo_role_" + a->role, a->role, lang)}});
+        }
+        std::string q = Trim(ctx.request.Query("q").value_or(""));
+        int64_t after = 0;
+        if (auto a = ctx.request.Query("after")) {
+            if (a->empty() || a->size() > 18 || !core::AllDigits(*a))
+                return ErrorPage(ctx, s, lang, 400, "error_form");
+            after = std::stoll(*a);
+        }
+        d["q"] = q.substr(0, 100);
+        if (ctx.request.Query("q")) {
+            if (q.size() < 2 || q.size() > 100) {
+                d["error"] = Cat().Text("bo_search_error_short", lang);
+                return Html(ctx, 400, RenderPage("bo_search", d));
+            }
+            std::vector<store::MemberRecord> found;
+            std::string used = q;
+            for (const auto& variant : SearchVariants(q)) {
+                auto r = s.membership.Search(variant, 20, after);
+                if (r && !r->empty()) {
+                    found = std::move(*r);
+                    used = variant;
+                    break;
+                }
+            }
+            json items = json::array();
+            for (const auto& m : found) {
+                json row = {{"name", MemberName(m)},
+                            {"kind", KindText(m.kind, lang)},
+                            {"market", m.market},
+                            {"status", StatusText(m.status, lang)}};
+                if (m.member_number) {
+                    row["number"] = *m.member_number;
+                    row["href"] = "/back-office/members/" + *m.member_number;
+                }
+                items.push_back(row);
+            }
+            d["searched"] = true;
+            d["empty"] = items.empty();
+            d["items"] = items;
+            d["count_text"] = Cat().Format("bo_search_count", lang, {{"count", items.size()}});
+            if (found.size() == 20)
+                d["next"] = "/back-office?q=" + http::PercentEncode(used) +
+                            "&after=" + std::to_string(found.back().id);
+        }
+        return Html(ctx, 200, RenderPage("bo_search", d));
+    });
+
+    // The member (GET /api/v1/members/{n} and what the API shows each role of it).
+    router.Add("GET", "/back-office/members/{member_number}", {}, [&s](Context& ctx) {
+        if (auto gate = Gate(ctx, s)) return *gate;
+        std::string lang = StaffLanguage(s, ctx);
+        if (!core::IsValidMemberNumber(ctx.Param("member_number")))
+            return ErrorPage(ctx, s, lang, 404, "bo_error_not_found");
+        return MemberPage(ctx, s, lang, ctx.Param("member_number"));
+    });
+
+    // Login help (R_AUTH_3, POST /api/v1/members/{n}/login-help/reset and /unlock): audited with the reason.
+    router.Add("POST", "/back-office/members/{member_number}/login-help/reset", {},
+               Action(s, kLoginHelp, "reset", [&s](Context& ctx, const Form&, const std::string& reason) {
+                   auto r = s.auth.StaffSendReset(ctx.principal.Actor(), ctx.Param("member_number"), reason);
+                   return From(r, r ? "reset-" + r->channel : "");
+               }));
+    router.Add("POST", "/back-office/members/{member_number}/login-help/unlock", {},
+               Action(s, kLoginHelp, "unlock", [&s](Context& ctx, const Form&, const std::string& reason) {
+                   return From(s.auth.StaffUnlock(ctx.principal.Actor(), ctx.Param("member_number"), reason),
+                               "unlock");
+               }));
+
+    // Block a card (R_CARD_*, POST /api/v1/cards/{card}/block): the reason is the card's status reason.
+    router.Add("POST", "/back-office/members/{member_number}/cards/{card_number}/block", {},
+               Action(s, kBackOffice, "block", [&s](Context& ctx, const Form&, const std::string& reason) {
+                   auto view = s.membership.Get(ctx.Param("member_number"));
+                   if (!view) return Done{view.error(), {}};
+                   const auto& cards = view->cards;
+                   if (std::none_of(cards.begin(), cards.end(), [&ctx](const store::CardRecord& k) {
+                           return k.card_number == ctx.Param("card_number");
+                       }))
+                       return Done{core::Error::NotFound("not this member's card"), {}};
+                   return From(
+                       s.membership.BlockCard(ctx.Param("card_number"), reason, ctx.principal.Actor()),
+                       "block");
+               }));
+
+    // Move cooperative (R_MEM_8, POST /api/v1/members/{n}/cooperative-move).
+    router.Add(
+        "POST", "/back-office/members/{member_number}/cooperative-move", {},
+        Action(s, kBackOffice, "move", [&s](Context& ctx, const Form& form, const std::string& reason) {
+            std::string store = Field(form, "home_store");
+            if (store.empty() || store.size() > 32)
+                return Done{core::Error::Invalid("choose the new home store", "home_store"), {}};
+            return From(s.membership.MoveCooperative(ctx.Param("member_number"), store, ctx.principal.Actor(),
+                                                     reason),
+                        "move");
+        }));
+
+    // End the membership (R_LIFE_2, POST /api/v1/members/{n}/ending): by the operator, with a reason, once
+    // the box saying what is forfeited is ticked.
+    auto end = Action(s, kBackOffice, "end", [&s](Context& ctx, const Form& form, const std::string& reason) {
+        app::MembershipEnding ending(s.db, s.clock, s.markets);
+        return From(ending.End(ctx.Param("member_number"), true, reason,
+                               Field(form, "leave_cooperative") == "yes", ctx.principal.Actor()),
+                    "end");
+    });
+    router.Add("POST", "/back-office/members/{member_number}/ending", {}, [&s, end](Context& ctx) {
+        // The confirmation box is checked after the gate, the role and the reason, and before anything
+        // changes.
+        if (Staff(ctx) && ctx.principal.HasAny(kBackOffice) &&
+            core::IsValidMemberNumber(ctx.Param("member_number")))
+            if (auto form = ParseForm(ctx.request); form && !Trim(Field(*form, "reason")).empty() &&
+                                                    Trim(Field(*form, "reason")).size() <= kReasonMax &&
+                                                    Field(*form, "confirm") != "yes") {
+                std::string lang = StaffLanguage(s, ctx);
+                return MemberPage(ctx, s, lang, ctx.Param("member_number"),
+                                  {400, "end", Cat().Text("bo_error_confirm", lang), true});
+            }
+        return end(ctx);
+    });
+
+    // Log out of the back office: the session ends and its cookie is cleared.
+    router.Add("POST", "/back-office/logout", {}, [&s](Context& ctx) {
+        if (auto gate = Gate(ctx, s)) return *gate;
+        (void)s.auth.EndSession(*ctx.principal.account_id, ctx.principal.session_public_id);
+        Response r = SeeOther("/login");
+        r.headers.emplace_back("Set-Cookie", http::SessionCookie("", 0));
+        return r;
+    });
+}
+
+}  // namespace andel::web
