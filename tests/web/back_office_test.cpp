@@ -7,94 +7,14 @@
 
 #include "app/demo/generator.hpp"
 #include "http/test_app.hpp"
-#include "http/urlencoded.hpp"
 #include "notify/outbox.hpp"
 #include "store/access/account_repository.hpp"
 #include "test_support.hpp"
+#include "web/browser.hpp"
 #include "web/web.hpp"
 
 namespace andel::web {
 namespace {
-
-struct Page {
-    int status = 0;
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string Header(const std::string& name) const {
-        for (const auto& [k, v] : headers)
-            if (k == name) return v;
-        return {};
-    }
-};
-
-// A browser in miniature (as in pages_test.cpp): it keeps cookies, sends forms url-encoded, and follows
-// nothing by itself.
-class Browser {
-  public:
-    explicit Browser(http::Router& router) : router_(router) {}
-    Page Get(const std::string& target) { return Send("GET", target, {}); }
-    Page Post(const std::string& target, const std::vector<std::pair<std::string, std::string>>& fields) {
-        std::string body;
-        for (const auto& [k, v] : fields) {
-            if (!body.empty()) body += '&';
-            body += http::PercentEncode(k) + "=" + http::PercentEncode(v);
-        }
-        return Send("POST", target, body);
-    }
-    std::string cookies;
-
-  private:
-    Page Send(const std::string& method, const std::string& target, const std::string& body) {
-        http::Request r;
-        r.method = method;
-        r.target = target;
-        auto q = target.find('?');
-        r.path = target.substr(0, q);
-        if (q != std::string::npos) http::ParseQuery(target.substr(q + 1), r.query);
-        r.body = body;
-        r.request_id = "back-office-test";
-        r.remote_address = "192.0.2.81";
-        r.headers.emplace_back("user-agent", "BackOfficeTest/1.0");
-        r.headers.emplace_back("accept-language", "en");
-        if (method == "POST") r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
-        if (!cookies.empty()) r.headers.emplace_back("cookie", cookies);
-        auto response = router_.Handle(r);
-        Page p{response.status, response.body, response.headers};
-        for (const auto& [k, v] : response.headers)
-            if (k == "Set-Cookie") Keep(v);
-        return p;
-    }
-    void Keep(const std::string& set_cookie) {
-        std::string pair = set_cookie.substr(0, set_cookie.find(';'));
-        std::string name = pair.substr(0, pair.find('='));
-        bool cleared = set_cookie.find("Max-Age=0") != std::string::npos;
-        std::map<std::string, std::string> jar;
-        std::string rest = cookies;
-        while (!rest.empty()) {
-            auto end = rest.find("; ");
-            std::string kv = rest.substr(0, end);
-            jar[kv.substr(0, kv.find('='))] = kv;
-            rest = end == std::string::npos ? "" : rest.substr(end + 2);
-        }
-        if (cleared)
-            jar.erase(name);
-        else
-            jar[name] = pair;
-        cookies.clear();
-        for (const auto& [k, kv] : jar) cookies += (cookies.empty() ? "" : "; ") + kv;
-    }
-    http::Router& router_;
-};
-
-std::string CsrfOf(const std::string& html) {
-    std::smatch m;
-    if (!std::regex_search(html, m, std::regex("name=\"csrf_token\" value=\"([^\"]+)\""))) return {};
-    return m[1].str();
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 class BackOfficeTest : public ::testing::TestWithParam<std::string> {
   protected:
@@ -121,6 +41,7 @@ class BackOfficeTest : public ::testing::TestWithParam<std::string> {
     // Staff log in through the same form as members: e-mail and password, then the code sent by e-mail.
     Browser Staff(const std::string& email) {
         Browser b(*app_->router);
+        b.accept_language = "en";
         auto step = b.Post("/login", {{"login", email}, {"password", app::kDemoStaffPassword}});
         EXPECT_EQ(step.status, 200) << step.body;
         std::smatch m;
@@ -348,12 +269,14 @@ TEST_P(BackOfficeTest, ARoleRefusedAnActionGets403AndNothingChanges) {
 
 TEST_P(BackOfficeTest, AMembersSessionCannotReachTheBackOffice) {
     Browser anonymous(*app_->router);
+    anonymous.accept_language = "en";
     auto r = anonymous.Get("/back-office");
     EXPECT_EQ(r.status, 303);
     EXPECT_EQ(r.Header("Location"), "/login");
     EXPECT_EQ(anonymous.Get(MemberPath()).Header("Location"), "/login");
 
     Browser member(*app_->router);
+    member.accept_language = "en";
     ASSERT_EQ(
         member.Post("/login", {{"login", app::kDemoMemberNumber}, {"password", app::kDemoMemberPassword}})
             .status,
