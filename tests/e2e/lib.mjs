@@ -74,3 +74,14 @@ export async function lastMessageTo(base, to) {
   const j = await r.json();
   return j.items && j.items.length ? j.items[0].body : "";
 }
+
+// R_PRIV_2: the pages set no cookie that needs a consent: only the session, the chosen language and a price
+// checker's key, each strictly necessary for what the visitor asked for (docs/web.md, "Cookies").
+export const essentialCookies = new Set(["andel_session", "andel_lang", "andel_kiosk"]);
+export async function onlyEssentialCookies(context, name) {
+  const cookies = await context.cookies();
+  const other = cookies.filter((c) => !essentialCookies.has(c.name)).map((c) => c.name);
+  expect(other.length === 0, `${name}: cookies set without a consent: ${other.join(", ")}`);
+  for (const c of cookies)
+    if (c.name !== "andel_lang") expect(c.httpOnly, `${name}: the ${c.name} cookie is not HttpOnly`);
+}

@@ -1,6 +1,6 @@
 // The demo member logs in and activates an offer on the web (R_OFF_2); a member ends the session on another
 // device (R_AUTH_3); My pages pass axe in four languages on a phone and a desktop.
-import { everyLanguage, expect, logIn, newDevice } from "../lib.mjs";
+import { everyLanguage, expect, logIn, newDevice, onlyEssentialCookies } from "../lib.mjs";
 
 export default async function ({ browser, base }) {
   const [phoneContext, phone] = await newDevice(browser, base, 360, 740);
@@ -35,6 +35,8 @@ export default async function ({ browser, base }) {
     expect(desktop.url().endsWith("/login"), "the other device is sent to the login");
     await phone.goto("/my");
     expect(phone.url().endsWith("/my"), "this device stays logged in");
+    await onlyEssentialCookies(phoneContext, "10_member.mjs");
+    await onlyEssentialCookies(desktopContext, "10_member.mjs");
   } finally {
     await phoneContext.close();
     await desktopContext.close();

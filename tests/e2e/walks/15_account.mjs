@@ -1,7 +1,7 @@
 // My pages for the member's own affairs: an owner in Sweden adds participants through the form until the
 // 20th is refused (R_HH_3); a Danish customer with a profile, whose savings reach the share, becomes a member
 // (R_MEM_3); the household, cards, consents and ending pages pass axe in four languages.
-import { constant, everyLanguage, expect, lastMessageTo, logIn, newDevice } from "../lib.mjs";
+import { constant, everyLanguage, expect, lastMessageTo, logIn, newDevice, onlyEssentialCookies } from "../lib.mjs";
 
 // A Swedish personnummer born on YYYYMMDD with serial n, its Luhn digit computed.
 function personnummer(date, n) {
@@ -92,6 +92,7 @@ export default async function ({ browser, base }) {
     await page.waitForURL("**/my?welcome=member");
     expect((await page.locator("[role=status]").textContent()).includes("Welcome"), "welcomed as a member");
     expect((await page.textContent("main")).includes("Member number"), "the new member number is shown");
+    await onlyEssentialCookies(context, "15_account.mjs");
   } finally {
     await context.close();
   }

@@ -1,6 +1,6 @@
 // The store's price checker (R_OFF_2): set up with the kiosk key, a product scanned, the screen back to the
 // start after 30 s (warned at 10 s, one tap stays: WCAG 2.2.1), then a member card with the member's offers.
-import { constant, everyLanguage, expect, newDevice } from "../lib.mjs";
+import { constant, everyLanguage, expect, newDevice, onlyEssentialCookies } from "../lib.mjs";
 
 export default async function ({ browser, base }) {
   const member = await (
@@ -43,6 +43,7 @@ export default async function ({ browser, base }) {
     expect((await kiosk.textContent("h1")).startsWith("Hej "), "the member is greeted by first name: " + main);
     expect(!(await kiosk.content()).includes(cardNumber), "the card number is not in the page");
     await everyLanguage([["kiosk", kiosk]], "/price-checker/scan?code=" + cardNumber, "kiosk-member");
+    await onlyEssentialCookies(context, "20_price_checker.mjs");
   } finally {
     await context.close();
   }
