@@ -37,6 +37,7 @@
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
 #include "cli/bench_recommend.hpp"
+#include "cli/offers_cli.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
 #include "http/dev_psp.hpp"
@@ -467,6 +468,35 @@ int main(int argc, char** argv) {
     partners_settle->add_option("--amount-minor", settle_amount, "minor units (øre)")->required();
     partners_settle->add_option("--date", settle_date, "the day it was paid, YYYY-MM-DD")->required();
 
+    auto* offers_cmd =
+        cli.add_subcommand("offers", "Offers, coupons and member campaigns (issue 6, R_OFF_1)");
+    offers_cmd->require_subcommand(1);
+    cli::OffersCommand offers_in;
+    auto* offers_list = offers_cmd->add_subcommand("list", "Every offer with its state");
+    offers_list->add_option("--market", offers_in.market, "only this market (dk, no, se)");
+    auto* offers_create = offers_cmd->add_subcommand(
+        "create",
+        "Create the offers of a JSON file (one offer or an array; the body of POST /api/v1/offers)");
+    offers_create->add_option("file", offers_in.file, "JSON file")->required();
+    auto* offers_update = offers_cmd->add_subcommand("update",
+                                                     "Change an offer from a JSON file (all but code "
+                                                     "and market)");
+    offers_update->add_option("code", offers_in.code, "offer code")->required();
+    offers_update->add_option("file", offers_in.file, "JSON file")->required();
+    auto* offers_pause = offers_cmd->add_subcommand("pause", "Pause an offer: no till applies it");
+    offers_pause->add_option("code", offers_in.code, "offer code")->required();
+    auto* offers_resume = offers_cmd->add_subcommand("resume", "Resume a paused offer");
+    offers_resume->add_option("code", offers_in.code, "offer code")->required();
+    auto* offers_report = offers_cmd->add_subcommand(
+        "report", "Assigned, activated, redeemed, discount and bonus given of an offer");
+    offers_report->add_option("code", offers_in.code, "offer code")->required();
+    auto* offers_assign = offers_cmd->add_subcommand("assign", "Give a personal offer to members");
+    offers_assign->add_option("code", offers_in.code, "offer code")->required();
+    offers_assign->add_option("--members", offers_in.members, "member numbers")->required()->delimiter(',');
+    for (auto* sub : {offers_list, offers_create, offers_update, offers_pause, offers_resume, offers_report,
+                      offers_assign})
+        AddCommon(sub, common);
+
     auto* import_cmd = cli.add_subcommand("import", "Import files");
     import_cmd->require_subcommand(1);
     auto* import_sales = import_cmd->add_subcommand(
@@ -706,6 +736,14 @@ int main(int argc, char** argv) {
             }
             std::cout << "key " << revoke_id << " revoked\n";
             return 0;
+        }
+        for (auto* sub : {offers_list, offers_create, offers_update, offers_pause, offers_resume,
+                          offers_report, offers_assign}) {
+            if (!sub->parsed()) continue;
+            offers_in.verb = sub->get_name();
+            notify::Sealer sealer(cfg.secret_key);
+            app::OfferService offers(*db, clock, cfg.markets, sealer);
+            return cli::RunOffers(offers_in, offers);
         }
         if (partners_list->parsed() || partners_add->parsed() || partners_agreement->parsed() ||
             partners_settle->parsed() || import_sales->parsed() || report_partners->parsed() ||

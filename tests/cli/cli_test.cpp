@@ -213,6 +213,64 @@ TEST(Cli, ImportCatalogueLoadsGoodRowsAndReportsBadOnesByLine) {
     EXPECT_EQ(Andel("import catalogue " + dir + "/none.csv --market dk " + common).exit_code, 1);
 }
 
+TEST(Cli, OffersCreateListPauseResumeAndReport_R_OFF_1) {
+    auto dir = TempDir("offers");
+    std::string common = "--config " + test::SourcePath("config") + " --database sqlite:" + dir + "/a.db";
+    ASSERT_EQ(Andel("generate --members 1 " + common).exit_code, 0);
+    {
+        std::ofstream f(dir + "/products.csv");
+        f << "ean,name,unit_price_minor,category,stores\n"
+          << "5701234000013,Smør,2495,Mejeri > Smør,\n";
+    }
+    ASSERT_EQ(Andel("import catalogue " + dir + "/products.csv --market dk " + common).exit_code, 0);
+    // The program runs on the real clock: the offer runs from yesterday for a month.
+    auto day = [](int offset) {
+        auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                 std::chrono::days(offset);
+        std::chrono::year_month_day ymd{t};
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+        return std::string(buf);
+    };
+    {
+        std::ofstream f(dir + "/offers.json");
+        f << R"([{"code": "dk-cli-smoer", "market": "dk", "title": "2 for 40 på smør", "kind": "multi_buy",
+                  "target": {"kind": "products", "eans": ["5701234000013"]},
+                  "params": {"buy_quantity": 2, "bundle_price_minor": 4000},
+                  "valid_from": ")"
+          << day(-1) << R"(", "valid_to": ")" << day(30) << R"("},
+                 {"code": "dk-cli-bad", "market": "dk", "title": "Half price", "kind": "half_price",
+                  "target": {"kind": "products", "eans": ["5701234000013"]},
+                  "valid_from": ")"
+          << day(-1) << R"(", "valid_to": ")" << day(30) << R"("}])";
+    }
+    auto created = Andel("offers create " + dir + "/offers.json " + common);
+    EXPECT_EQ(created.exit_code, 3) << created.output;
+    EXPECT_NE(created.output.find("created dk-cli-smoer"), std::string::npos) << created.output;
+    EXPECT_NE(created.output.find("offer 2 (dk-cli-bad): "), std::string::npos) << created.output;
+    EXPECT_NE(created.output.find("[kind]"), std::string::npos) << created.output;
+    EXPECT_NE(created.output.find("1 offers created, 1 refused"), std::string::npos) << created.output;
+    auto again = Andel("offers create " + dir + "/offers.json " + common);
+    EXPECT_EQ(again.exit_code, 3) << "the code is taken now";
+    EXPECT_NE(again.output.find("0 offers created, 2 refused"), std::string::npos) << again.output;
+
+    auto list = Andel("offers list --market dk " + common);
+    EXPECT_EQ(list.exit_code, 0) << list.output;
+    EXPECT_NE(list.output.find("dk-cli-smoer  dk  active"), std::string::npos) << list.output;
+    auto paused = Andel("offers pause dk-cli-smoer " + common);
+    EXPECT_EQ(paused.exit_code, 0) << paused.output;
+    EXPECT_NE(paused.output.find("dk-cli-smoer  dk  paused"), std::string::npos) << paused.output;
+    EXPECT_EQ(Andel("offers resume dk-cli-smoer " + common).exit_code, 0);
+    auto report = Andel("offers report dk-cli-smoer " + common);
+    EXPECT_EQ(report.exit_code, 0) << report.output;
+    EXPECT_NE(report.output.find("assigned 0, activated 0, redeemed 0"), std::string::npos) << report.output;
+    EXPECT_EQ(Andel("offers report dk-no-such " + common).exit_code, 1);
+    EXPECT_EQ(Andel("offers assign dk-cli-smoer --members 00000000 " + common).exit_code, 1)
+        << "an offer for all members is not assigned, and no such member";
+    EXPECT_EQ(Andel("offers create " + dir + "/none.json " + common).exit_code, 1);
+}
+
 TEST(Cli, SigtermStopsGracefullyWithExitZero) {
     auto dir = TempDir("serve");
     int out[2];

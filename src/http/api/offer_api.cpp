@@ -3,6 +3,7 @@
 // shows a product's prices and a member's offers and activates them; the till prices a basket.
 #include "app/offers/offer_service.hpp"
 #include "http/api/api.hpp"
+#include "http/api/offer_json.hpp"
 #include "http/json_body.hpp"
 
 namespace andel::http {
@@ -208,6 +209,20 @@ Response Reply(Context& ctx, const core::Result<T>& r, int status, F&& to_json) 
 
 }  // namespace
 
+core::Result<app::OfferInput> ReadOfferJson(const nlohmann::json& body, bool creating) {
+    return ReadOffer(body, creating);
+}
+
+nlohmann::json OfferViewJson(const app::OfferView& v) { return OfferJson(v); }
+
+nlohmann::json OfferReportJson(const app::OfferReport& r) {
+    const auto& n = r.counts;
+    return json{
+        {"offer", OfferJson(r.offer)},  {"assigned", n.assigned}, {"activated", n.activated},
+        {"redeemed", n.redemptions},    {"units", n.units},       {"discount_minor", n.discount_minor},
+        {"bonus_minor", n.bonus_minor}, {"points", n.points}};
+}
+
 void AddOfferRoutes(Router& router, Services& s) {
     if (!s.offers) return;
     app::OfferService& offers = *s.offers;
@@ -269,17 +284,7 @@ void AddOfferRoutes(Router& router, Services& s) {
                      });
     });
     router.Add("GET", "/api/v1/offers/{offer_code}/report", kBackOffice, [&offers](Context& ctx) {
-        return Reply(ctx, offers.Report(ctx.Param("offer_code")), 200, [](const app::OfferReport& r) {
-            const auto& n = r.counts;
-            return json{{"offer", OfferJson(r.offer)},
-                        {"assigned", n.assigned},
-                        {"activated", n.activated},
-                        {"redeemed", n.redemptions},
-                        {"units", n.units},
-                        {"discount_minor", n.discount_minor},
-                        {"bonus_minor", n.bonus_minor},
-                        {"points", n.points}};
-        });
+        return Reply(ctx, offers.Report(ctx.Param("offer_code")), 200, OfferReportJson);
     });
 
     // The member's own offers, in the app (bearer session) or on the web (cookie).
