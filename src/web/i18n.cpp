@@ -140,7 +140,7 @@ std::string FormatNumber(int64_t n, const std::string& lang) {
 
 std::string FormatMoney(int64_t minor, const std::string& currency, const std::string& lang) {
     uint64_t magnitude = minor < 0 ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
-    char cents[4];
+    char cents[16];
     std::snprintf(cents, sizeof cents, "%02u", static_cast<unsigned>(magnitude % 100));
     std::string sign = minor < 0 ? "-" : "";
     bool kroner = currency == "DKK" || currency == "NOK" || currency == "SEK";
@@ -158,7 +158,7 @@ std::string FormatDate(int64_t unix_ms, const std::string& time_zone, const std:
 
 std::string FormatDateTime(int64_t unix_ms, const std::string& time_zone, const std::string& lang) {
     auto p = Local(unix_ms, time_zone);
-    char time[16];
+    char time[48];
     std::snprintf(time, sizeof time, "%02ld:%02ld", p.hour, p.minute);
     return DateText(p.year, p.month, p.day, lang) + (lang == "en" ? ", " : " ") + time;
 }

@@ -228,7 +228,7 @@ TEST(Cli, OffersCreateListPauseResumeAndReport_R_OFF_1) {
         auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
                  std::chrono::days(offset);
         std::chrono::year_month_day ymd{t};
-        char buf[16];
+        char buf[48];
         std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
         return std::string(buf);

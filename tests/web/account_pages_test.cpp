@@ -19,7 +19,7 @@ namespace {
 
 // A Swedish personnummer (12 digits) born on `date` (YYYYMMDD) with serial `n`, its Luhn digit computed.
 std::string Personnummer(const std::string& date, int n) {
-    char serial[4];
+    char serial[16];
     std::snprintf(serial, sizeof serial, "%03d", n % 1000);
     std::string body = date.substr(2) + serial;  // YYMMDD + 3 digits
     int sum = 0;
