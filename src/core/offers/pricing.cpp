@@ -2,24 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 namespace andel::core {
 namespace {
 
 constexpr const char* kNames[] = {"member_price", "percent_off",  "amount_off",  "multi_buy",
                                   "extra_bonus",  "extra_points", "points_bonus"};
-
-bool Matches(const PricedOffer& o, const BasketLine& l) {
-    switch (o.target) {
-        case OfferTarget::kBasket:
-            return true;
-        case OfferTarget::kCategory:
-            return std::find(l.categories.begin(), l.categories.end(), o.category) != l.categories.end();
-        case OfferTarget::kProducts:
-            return std::find(o.eans.begin(), o.eans.end(), l.sku) != o.eans.end();
-    }
-    return false;
-}
 
 // a * b / c rounded half-even, for non-negative a, b and positive c (a * b fits: a <= 10^11, b <= 10^6).
 int64_t MulDiv(int64_t a, int64_t b, int64_t c) {
@@ -34,9 +24,10 @@ int64_t Units(const BasketLine& l) { return l.weighed ? 1 : l.quantity; }
 // What `o` would take off each of the `free` lines (0 where it does not apply), within its per-receipt cap.
 // `taken` marks the lines the offer uses, which can take no other price offer: those it discounts, and for a
 // multi-buy every line with a unit in a bundle.
+// `matching` lists the lines the offer targets, in order (MatchingLines).
 std::vector<int64_t> LineDiscounts(const PricedOffer& o, const std::vector<BasketLine>& lines,
-                                   const std::vector<bool>& free, int64_t* units_used,
-                                   std::vector<bool>* taken) {
+                                   const std::vector<size_t>& matching, const std::vector<bool>& free,
+                                   int64_t* units_used, std::vector<bool>* taken) {
     std::vector<int64_t> d(lines.size(), 0);
     taken->assign(lines.size(), false);
     int64_t cap = o.per_receipt.value_or(INT64_MAX);
@@ -49,8 +40,8 @@ std::vector<int64_t> LineDiscounts(const PricedOffer& o, const std::vector<Baske
             int64_t unit_price, count;
         };
         std::vector<Run> runs;
-        for (size_t i = 0; i < lines.size(); ++i)
-            if (free[i] && Matches(o, lines[i]) && !lines[i].weighed && lines[i].quantity > 0)
+        for (size_t i : matching)
+            if (free[i] && !lines[i].weighed && lines[i].quantity > 0)
                 runs.push_back({i, lines[i].amount_minor / lines[i].quantity, lines[i].quantity});
         std::stable_sort(runs.begin(), runs.end(),
                          [](const Run& a, const Run& b) { return a.unit_price > b.unit_price; });
@@ -116,9 +107,10 @@ std::vector<int64_t> LineDiscounts(const PricedOffer& o, const std::vector<Baske
         for (size_t i = 0; i < lines.size(); ++i) d[i] = std::min(d[i], lines[i].amount_minor);
         return d;
     }
-    for (size_t i = 0; i < lines.size() && *units_used < cap; ++i) {
+    for (size_t i : matching) {
+        if (*units_used >= cap) break;
         const auto& l = lines[i];
-        if (!free[i] || !Matches(o, l) || l.amount_minor <= 0 || l.quantity <= 0) continue;
+        if (!free[i] || l.amount_minor <= 0 || l.quantity <= 0) continue;
         int64_t k = std::min(Units(l), cap - *units_used);
         // The part of the line the offer covers (all of it unless the cap cuts it).
         int64_t covered = l.weighed ? l.amount_minor : MulDiv(l.amount_minor, k, l.quantity);
@@ -149,6 +141,39 @@ std::vector<int64_t> LineDiscounts(const PricedOffer& o, const std::vector<Baske
     return d;
 }
 
+// For each offer, the lines it targets, in line order: what Matches says, computed once per basket with
+// the offers indexed by EAN and category, so the greedy rounds below compare no strings.
+std::vector<std::vector<size_t>> MatchingLines(const std::vector<BasketLine>& lines,
+                                               const std::vector<PricedOffer>& offers) {
+    std::vector<std::vector<size_t>> out(offers.size());
+    std::unordered_map<std::string_view, std::vector<size_t>> by_ean, by_category;
+    for (size_t k = 0; k < offers.size(); ++k) {
+        const auto& o = offers[k];
+        if (o.target == OfferTarget::kBasket) {
+            out[k].resize(lines.size());
+            for (size_t i = 0; i < lines.size(); ++i) out[k][i] = i;
+        } else if (o.target == OfferTarget::kCategory) {
+            by_category[o.category].push_back(k);
+        } else {
+            for (const auto& ean : o.eans) {
+                auto& list = by_ean[ean];
+                if (list.empty() || list.back() != k) list.push_back(k);
+            }
+        }
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+        auto add = [&](size_t k) {
+            if (out[k].empty() || out[k].back() != i) out[k].push_back(i);
+        };
+        if (auto it = by_ean.find(lines[i].sku); it != by_ean.end())
+            for (size_t k : it->second) add(k);
+        for (const auto& c : lines[i].categories)
+            if (auto it = by_category.find(c); it != by_category.end())
+                for (size_t k : it->second) add(k);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<OfferKind> OfferKindFromName(const std::string& name) {
@@ -177,10 +202,14 @@ PricedBasket PriceBasket(const std::vector<BasketLine>& lines, const std::vector
     };
 
     // 1. Line price offers, greedily by the discount each would give on the lines still free.
+    const auto matching = MatchingLines(lines, offers);
     std::vector<const PricedOffer*> candidates;
     for (const auto& o : offers)
         if (IsPriceOffer(o.kind) && o.target != OfferTarget::kBasket) candidates.push_back(&o);
     std::sort(candidates.begin(), candidates.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    auto matching_of = [&](const PricedOffer* o) -> const std::vector<size_t>& {
+        return matching[static_cast<size_t>(o - offers.data())];
+    };
     while (!candidates.empty()) {
         int64_t best_total = 0, best_units = 0;
         size_t best = candidates.size();
@@ -188,7 +217,7 @@ PricedBasket PriceBasket(const std::vector<BasketLine>& lines, const std::vector
         std::vector<bool> best_taken, taken;
         for (size_t c = 0; c < candidates.size(); ++c) {
             int64_t units = 0;
-            auto d = LineDiscounts(*candidates[c], lines, free, &units, &taken);
+            auto d = LineDiscounts(*candidates[c], lines, matching_of(candidates[c]), free, &units, &taken);
             int64_t total = 0;
             for (int64_t x : d) total += x;
             if (total > best_total) {
@@ -255,16 +284,21 @@ PricedBasket PriceBasket(const std::vector<BasketLine>& lines, const std::vector
 
     // 3. Bonus offers on the net: per line the largest extra bonus and the largest extra points.
     std::map<int64_t, int64_t> bonus_net, points_net;  // offer id -> the net it earns on
-    for (size_t i = 0; i < lines.size(); ++i) {
-        const PricedOffer *bonus = nullptr, *points = nullptr;
-        for (const auto& o : offers) {
-            if (!Matches(o, lines[i])) continue;
+    std::vector<const PricedOffer*> line_bonus(lines.size(), nullptr), line_points(lines.size(), nullptr);
+    for (size_t k = 0; k < offers.size(); ++k) {  // in offer order, as a scan of the offers per line would
+        const auto& o = offers[k];
+        if (o.kind != OfferKind::kExtraBonus && o.kind != OfferKind::kExtraPoints) continue;
+        for (size_t i : matching[k]) {
+            auto& bonus = line_bonus[i];
+            auto& points = line_points[i];
             if (o.kind == OfferKind::kExtraBonus && (!bonus || o.bonus_bp > bonus->bonus_bp)) bonus = &o;
             if (o.kind == OfferKind::kExtraPoints && (!points || o.points_per_unit > points->points_per_unit))
                 points = &o;
         }
-        if (bonus) bonus_net[bonus->id] += net(i);
-        if (points) points_net[points->id] += net(i);
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (line_bonus[i]) bonus_net[line_bonus[i]->id] += net(i);
+        if (line_points[i]) points_net[line_points[i]->id] += net(i);
     }
     for (const auto& o : offers) {
         if (o.kind == OfferKind::kExtraBonus && bonus_net[o.id] > 0) {
@@ -286,8 +320,8 @@ PricedBasket PriceBasket(const std::vector<BasketLine>& lines, const std::vector
         } else if (o.kind == OfferKind::kPointsBonus) {
             int64_t target_net = 0;
             bool holds = false;
-            for (size_t i = 0; i < lines.size(); ++i)
-                if (Matches(o, lines[i]) && lines[i].quantity > 0) {
+            for (size_t i : matching[static_cast<size_t>(&o - offers.data())])
+                if (lines[i].quantity > 0) {
                     holds = true;
                     target_net += net(i);
                 }
