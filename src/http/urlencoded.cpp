@@ -1,5 +1,7 @@
 #include "http/urlencoded.hpp"
 
+#include "notify/http_client.hpp"
+
 namespace andel::http {
 namespace {
 
@@ -51,21 +53,6 @@ bool ParseQuery(std::string_view query, std::multimap<std::string, std::string>&
     return true;
 }
 
-std::string PercentEncode(std::string_view in) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(in.size());
-    for (unsigned char c : in) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '.' || c == '_' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
-}
+std::string PercentEncode(std::string_view in) { return notify::UrlEncode(std::string(in)); }
 
 }  // namespace andel::http

@@ -14,7 +14,8 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
 // body. False on a malformed escape.
 bool ParseQuery(std::string_view query, std::multimap<std::string, std::string>& out);
 
-// %-encodes everything but RFC 3986's unreserved characters: for a query value or a form field.
+// %-encodes everything but RFC 3986's unreserved characters: for a query value or a form field
+// (notify::UrlEncode, which the SMS gateway's form bodies use too).
 std::string PercentEncode(std::string_view in);
 
 }  // namespace andel::http
