@@ -100,11 +100,6 @@ std::vector<std::string> SearchVariants(const std::string& q) {
     return out;
 }
 
-std::string Amount(int64_t amount, const std::string& unit, const std::string& lang) {
-    if (unit == "points") return FormatNumber(amount, lang) + "\u00a0" + Cat().Text("unit_points", lang);
-    return FormatMoney(amount, unit, lang);
-}
-
 std::string KeyOr(const std::string& key, const std::string& fallback, const std::string& lang) {
     return Cat().Has(key) ? Cat().Text(key, lang) : fallback;
 }
@@ -260,16 +255,7 @@ Response MemberPage(const Context& ctx, http::Services& s, const std::string& la
                 d["dividend"] = FormatMoney(summary->dividend_accrued_minor, currency, lang);
         }
         json ledger = json::array();
-        if (auto page = s.rewards.History(number, 10, 0))
-            for (const auto& p : page->items) {
-                std::string what = KeyOr("source_" + p.source_kind, Cat().Text("source_other", lang), lang);
-                if (auto it = page->partners.find(p.entry_id); it != page->partners.end())
-                    what += " · " + it->second.name;
-                ledger.push_back({{"date", FormatDate(p.occurred_at, tz, lang)},
-                                  {"what", what},
-                                  {"amount", Amount(p.amount, page->unit, lang)},
-                                  {"negative", p.amount < 0}});
-            }
+        if (auto page = s.rewards.History(number, 10, 0)) ledger = HistoryRows(*page, tz, lang);
         d["has_ledger"] = !ledger.empty();
         d["ledger"] = ledger;
         json receipts = json::array();

@@ -166,9 +166,7 @@ Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int sta
     json d = BaseData(ctx, s, me.lang, "ending_title", "privacy");
     json forfeited = json::array();
     for (const auto& f : preview->forfeited) {
-        std::string amount = f.unit == "points" ? FormatNumber(f.amount, me.lang) + "\u00a0" +
-                                                      Cat().Text("unit_points", me.lang)
-                                                : FormatMoney(f.amount, f.unit, me.lang);
+        std::string amount = Amount(f.amount, f.unit, me.lang);
         std::string key = "ending_forfeit_" + f.kind;
         forfeited.push_back({{"text", Cat().Format(Cat().Has(key) ? key : "ending_forfeit_other", me.lang,
                                                    {{"amount", amount}})}});

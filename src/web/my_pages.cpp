@@ -46,11 +46,6 @@ std::optional<Response> Gate(const Context& ctx, http::Services& s) {
     return SeeOther(SignedInPerson(ctx) ? "/" : "/login");
 }
 
-std::string Amount(int64_t amount, const std::string& unit, const std::string& lang) {
-    if (unit == "points") return FormatNumber(amount, lang) + "\u00a0" + Cat().Text("unit_points", lang);
-    return FormatMoney(amount, unit, lang);
-}
-
 // The last 12 months as an inline SVG bar chart; a table beside it says the same for screen readers.
 std::string MonthChart(const std::vector<store::MonthTotal>& months, bool points, const std::string& lang) {
     int64_t max = 1;
@@ -281,17 +276,7 @@ void AddMyPages(http::Router& router, http::Services& s) {
         if (!page) return ErrorPage(ctx, s, lang, 400, "error_form");
         const std::string& tz = s.markets.at(member->member.market).time_zone;
         json d = BaseData(ctx, s, lang, "history_title", "history");
-        json items = json::array();
-        for (const auto& p : page->items) {
-            std::string key = "source_" + p.source_kind;
-            std::string what = Cat().Has(key) ? Cat().Text(key, lang) : Cat().Text("source_other", lang);
-            if (auto it = page->partners.find(p.entry_id); it != page->partners.end())
-                what += " · " + it->second.name;
-            items.push_back({{"date", FormatDate(p.occurred_at, tz, lang)},
-                             {"what", what},
-                             {"amount", Amount(p.amount, page->unit, lang)},
-                             {"negative", p.amount < 0}});
-        }
+        json items = HistoryRows(*page, tz, lang);
         d["items"] = items;
         d["empty"] = items.empty();
         if (page->next_before) d["next"] = "/my/history?before=" + std::to_string(*page->next_before);

@@ -129,6 +129,29 @@ nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::
     return d;
 }
 
+std::string Amount(int64_t amount, const std::string& unit, const std::string& lang) {
+    if (unit == "points")
+        return FormatNumber(amount, lang) + "\u00a0" + Catalogue::Embedded().Text("unit_points", lang);
+    return FormatMoney(amount, unit, lang);
+}
+
+nlohmann::json HistoryRows(const app::HistoryPage& page, const std::string& time_zone,
+                           const std::string& lang) {
+    const Catalogue& cat = Catalogue::Embedded();
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& p : page.items) {
+        std::string key = "source_" + p.source_kind;
+        std::string what = cat.Has(key) ? cat.Text(key, lang) : cat.Text("source_other", lang);
+        if (auto it = page.partners.find(p.entry_id); it != page.partners.end())
+            what += " · " + it->second.name;
+        rows.push_back({{"date", FormatDate(p.occurred_at, time_zone, lang)},
+                        {"what", what},
+                        {"amount", Amount(p.amount, page.unit, lang)},
+                        {"negative", p.amount < 0}});
+    }
+    return rows;
+}
+
 http::Response ErrorPage(const http::Context& ctx, http::Services& s, const std::string& lang, int status,
                          const std::string& message_key) {
     nlohmann::json d = BaseData(ctx, s, lang, "error_title");

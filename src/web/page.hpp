@@ -35,6 +35,14 @@ std::string Field(const Form& form, const std::string& name);
 nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::string& lang,
                         const std::string& title_key, const std::string& active = {});
 
+// An amount as a member reads it: points ("1 234 point") or money in the unit's currency ("1 234,50 kr").
+std::string Amount(int64_t amount, const std::string& unit, const std::string& lang);
+
+// A household's ledger entries as the history's rows (date, what, amount, negative), for My pages and the
+// back office alike: what comes from the entry's source (source_receipt ...), with the partner's name.
+nlohmann::json HistoryRows(const app::HistoryPage& page, const std::string& time_zone,
+                           const std::string& lang);
+
 // A page that explains an error in the page's language (404, 403 ...), with a way back.
 http::Response ErrorPage(const http::Context& ctx, http::Services& s, const std::string& lang, int status,
                          const std::string& message_key);
