@@ -46,6 +46,21 @@ std::optional<Response> Gate(const Context& ctx, http::Services& s) {
     return SeeOther(SignedInPerson(ctx) ? "/" : "/login");
 }
 
+// "Recommended for you" (R_OFF_4): a few products with name, size and price when the member consented to
+// personalised content; otherwise `off`, and the page says where to consent (/my/privacy).
+json RecommendedBlock(app::CatalogueService& catalogue, int64_t member_id, const core::MarketRules& rules,
+                      const std::string& lang) {
+    auto r = catalogue.Recommended(member_id, 5);
+    if (!r || !r->personalised) return {{"off", true}};
+    json items = json::array();
+    for (const auto& v : r->items) {
+        std::string price = FormatMoney(v.product.unit_price_minor, rules.currency, lang);
+        if (v.product.weighed) price = Cat().Format("overview_recommended_per_kg", lang, {{"price", price}});
+        items.push_back({{"name", v.product.name}, {"size", v.product.size}, {"price", price}});
+    }
+    return {{"has_items", !items.empty()}, {"none_yet", items.empty()}, {"items", items}};
+}
+
 // The last 12 months as an inline SVG bar chart; a table beside it says the same for screen readers.
 std::string MonthChart(const std::vector<store::MonthTotal>& months, bool points, const std::string& lang) {
     int64_t max = 1;
@@ -256,6 +271,8 @@ void AddMyPages(http::Router& router, http::Services& s) {
         d["months"] = months;
         d["no_purchases"] = std::all_of(summary->months.begin(), summary->months.end(),
                                         [](const store::MonthTotal& m) { return m.eligible_minor == 0; });
+        if (s.catalogue)
+            d["recommendations"] = RecommendedBlock(*s.catalogue, member->member.id, rules, lang);
         return Html(ctx, 200, RenderPage("overview", d));
     });
 

@@ -242,6 +242,65 @@ TEST_P(PagesTest, ThePriceCheckerShowsAProductAndAMembersOffersToActivate_R_OFF_
     EXPECT_EQ(stranger.Get("/price-checker/scan?code=" + card_).status, 401);
 }
 
+// R_OFF_4, R_PRIV_2: "Recommended for you" on the overview only with the consent to personal content: without
+// it a sentence links to the consents; with it the member's products with name, size and price (a weighed
+// one per kg); withdrawn, the sentence is back on the next page.
+TEST_P(PagesTest, TheOverviewRecommendsOnlyWithTheConsentToPersonalContent_R_OFF_4) {
+    Browser b = DemoMember();
+    const Catalogue& cat = Catalogue::Embedded();
+    auto has = [](const Page& p, const std::string& text) { return Contains(p.body, text); };
+    auto page = b.Get("/my");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_TRUE(has(page, cat.Text("overview_recommended_heading", "da")));
+    EXPECT_TRUE(has(page, cat.Text("overview_recommended_off", "da")));
+    EXPECT_TRUE(has(page, "<a href=\"/my/privacy\">" + cat.Text("overview_recommended_off_link", "da")));
+
+    // The member shops, then consents on the privacy page.
+    auto c = app_->db->Read();
+    const int64_t store = c->QueryOne("SELECT id FROM stores WHERE code = 'dk-odense-1'")->Int(0);
+    for (int i = 0; i < 2; ++i) {
+        app::ReceiptInput in;
+        in.receipt_id = "web-r-" + std::to_string(i);
+        in.till = "till-1";
+        in.occurred_at = app_->clock.Now() - std::chrono::hours(24 * (i + 1));
+        in.member_number = app::kDemoMemberNumber;
+        in.lines.push_back({"5700000000011", "groceries", 1, 1295, 0});  // Økologisk letmælk, 1 l
+        in.lines.push_back({"5700000000097", "groceries", 1, 2000, 0});  // Æbler Ingrid Marie, weighed
+        in.tenders.push_back({"card", 3295});
+        in.body_hash = in.receipt_id;
+        ASSERT_TRUE(app_->receipts->Post(store, in, "till").ok());
+    }
+    EXPECT_FALSE(has(b.Get("/my"), "Økologisk letmælk")) << "no consent yet";
+    auto privacy = b.Get("/my/privacy");
+    ASSERT_EQ(privacy.status, 200);
+    std::smatch version;
+    ASSERT_TRUE(
+        std::regex_search(privacy.body, version, std::regex("name=\"text_version\" value=\"([^\"]+)\"")));
+    const std::string text_version = version[1].str();
+    auto consent = [&](const std::string& answer) {
+        auto r = b.Post("/my/privacy/consents", {{"csrf_token", CsrfOf(privacy.body)},
+                                                 {"text_version", text_version},
+                                                 {"personalised_content", answer}});
+        EXPECT_EQ(r.status, 303) << r.body;
+    };
+    consent("yes");
+    page = b.Get("/my");
+    EXPECT_FALSE(has(page, cat.Text("overview_recommended_off", "da")));
+    EXPECT_TRUE(has(page, "Økologisk letmælk"));
+    EXPECT_TRUE(has(page, "<span class=\"muted\">1 l</span>"));
+    EXPECT_TRUE(has(page, FormatMoney(1295, "DKK", "da")));
+    EXPECT_TRUE(has(page, "Æbler Ingrid Marie"));
+    EXPECT_TRUE(has(
+        page, cat.Format("overview_recommended_per_kg", "da", {{"price", FormatMoney(2000, "DKK", "da")}})))
+        << page.body;
+    EXPECT_TRUE(has(b.Get("/my?lang=en"), "Recommended for you"));
+
+    consent("no");
+    page = b.Get("/my?lang=da");
+    EXPECT_TRUE(has(page, cat.Text("overview_recommended_off", "da")));
+    EXPECT_FALSE(has(page, "Økologisk letmælk"));
+}
+
 TEST_P(PagesTest, HostileFormsGetAPageNotACrash) {
     Browser b(*app_->router);
     EXPECT_EQ(b.Post("/login", {}).status, 400);

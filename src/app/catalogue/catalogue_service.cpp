@@ -542,8 +542,38 @@ Result<ProductPage> CatalogueService::Search(const Query& q) {
         s.store_id = st->Int(0);
     }
     ProductPage page;
+    if (q.personalise_for) {
+        auto mine = recommendations_.ForMember(*c, *q.personalise_for);
+        if (mine.consented && mine.market == q.market) {  // R_OFF_4, R_PRIV_2
+            page.personalised = true;
+            for (const auto& a : mine.products) s.prefer.push_back(a.ean);
+        }
+    }
     for (const auto& p : repo.Search(s, &page.total)) page.items.push_back(View(p, categories));
     return page;
+}
+
+Result<Recommendations> CatalogueService::Recommended(int64_t member_id, int64_t limit) {
+    if (limit < 1 || limit > kMaxRecommendations) return Error::Invalid("limit is 1 to 50", "limit");
+    auto c = db_.Read();
+    auto mine = recommendations_.ForMember(*c, member_id);
+    Recommendations out;
+    out.personalised = mine.consented;
+    if (!mine.consented || mine.products.empty()) return out;
+    store::CatalogueRepository repo(*c);
+    std::vector<std::string> eans;
+    for (const auto& a : mine.products) eans.push_back(a.ean);
+    std::unordered_map<std::string, store::ProductRecord> by_ean;
+    for (auto& p : repo.FindProducts(mine.market, eans)) by_ean.emplace(p.ean, std::move(p));
+    auto categories = repo.ListCategories(mine.market);
+    for (const auto& a : mine.products) {
+        if (static_cast<int64_t>(out.items.size()) >= limit) break;
+        auto it = by_ean.find(a.ean);
+        // Only what the member can buy and may be shown: no inactive product, none with an age limit.
+        if (it == by_ean.end() || !it->second.active || it->second.age_limit > 0) continue;
+        out.items.push_back(View(it->second, categories));
+    }
+    return out;
 }
 
 }  // namespace andel::app

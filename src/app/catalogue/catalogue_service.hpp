@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/catalogue/recommendation_service.hpp"
 #include "core/clock.hpp"
 #include "core/market.hpp"
 #include "core/result.hpp"
@@ -47,6 +48,13 @@ struct ProductView {
 struct ProductPage {
     std::vector<ProductView> items;
     int64_t total = 0;
+    bool personalised = false;  // ranked by the member's likely wants (Query::personalise_for, R_OFF_4)
+};
+
+// "Recommended for you" (R_OFF_4): nothing, and personalised false, without the member's consent.
+struct Recommendations {
+    bool personalised = false;
+    std::vector<ProductView> items;
 };
 
 // The product catalogue (issue 6 §0): categories and products per market, imported from a CSV or JSON
@@ -55,7 +63,7 @@ class CatalogueService {
   public:
     CatalogueService(store::Database& db, const core::Clock& clock,
                      const std::map<std::string, core::MarketRules>& markets)
-        : db_(db), clock_(clock), markets_(markets) {}
+        : db_(db), clock_(clock), markets_(markets), recommendations_(db, clock) {}
 
     // One transaction: a refused row is reported and skipped, the rest is imported. Errors (not per row):
     // an unknown market or format, a file that is not CSV with the expected header or not a JSON object.
@@ -70,9 +78,19 @@ class CatalogueService {
         std::string market, text;
         std::optional<std::string> category_code, store_code;
         int64_t limit = 50, offset = 0;
+        // R_OFF_4: a signed-in member. When they consented to "personalised_content", the products they are
+        // likely to want come first among equal text matches (docs/offers.md); otherwise, and when unset,
+        // the order is the plain search's.
+        std::optional<int64_t> personalise_for;
     };
     // A category includes its subcategories.
     core::Result<ProductPage> Search(const Query& q);
+
+    // R_OFF_4: the member's top products, active and without an age limit, best first, at most `limit`
+    // (1 to kMaxRecommendations); none without the consent "personalised_content".
+    core::Result<Recommendations> Recommended(int64_t member_id, int64_t limit = 10);
+    static constexpr int64_t kMaxRecommendations = 50;
+    RecommendationService& recommendations() { return recommendations_; }
 
     static constexpr int64_t kMaxPageSize = 200;
     static constexpr int64_t kMaxOffset = 10'000;
@@ -82,6 +100,7 @@ class CatalogueService {
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
+    RecommendationService recommendations_;
 };
 
 }  // namespace andel::app

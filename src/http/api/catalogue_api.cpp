@@ -1,5 +1,7 @@
 // The product catalogue's routes (issue 6 §0): anyone may browse products, prices and categories (the
-// price checker, the portal and the app show them); the back office uploads a catalogue file.
+// price checker, the portal and the app show them); the back office uploads a catalogue file. A member's own
+// "Recommended for you" and the ranking of their searches are personalised content (R_OFF_4).
+#include <set>
 #include <sstream>
 
 #include "app/catalogue/catalogue_service.hpp"
@@ -10,6 +12,10 @@ namespace andel::http {
 namespace {
 
 using nlohmann::json;
+
+// The people with purchases of their own: members, family members and customers with a profile (R_MEM_1).
+const std::set<std::string> kCustomers = {app::auth::kRoleMember, app::auth::kRoleFamilyMember,
+                                          app::auth::kRoleProfile};
 
 json CategoryJson(const app::CategoryNode& n) {
     json children = json::array();
@@ -63,12 +69,43 @@ void AddCatalogueRoutes(Router& router, Services& s) {
                                    ctx.request.request_id);
                 *into = *n;
             }
+        // R_OFF_4: a signed-in member's search is ranked by what they are likely to want when they consented
+        // ("personalised_content"); personalised=false asks for the plain order.
+        auto personalised = ctx.request.Query("personalised").value_or("true");
+        if (personalised != "true" && personalised != "false")
+            return Problem(core::Error::Invalid("personalised is true or false", "personalised"),
+                           ctx.request.request_id);
+        if (personalised == "true" && ctx.principal.member_id && ctx.principal.HasAny(kCustomers))
+            q.personalise_for = ctx.principal.member_id;
         auto page = catalogue.Search(q);
         if (!page) return Problem(page.error(), ctx.request.request_id);
         json items = json::array();
         for (const auto& v : page->items) items.push_back(ProductJson(v));
-        return JsonResponse(
-            200, {{"items", items}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}});
+        return JsonResponse(200, {{"items", items},
+                                  {"total", page->total},
+                                  {"limit", q.limit},
+                                  {"offset", q.offset},
+                                  {"personalised", page->personalised}});
+    });
+
+    // "Recommended for you" (R_OFF_4, R_PRIV_2): the member's top products from their own purchases; an empty
+    // list with personalised false while they have not consented to "personalised_content".
+    router.Add("GET", "/api/v1/me/recommendations", kCustomers, [&catalogue](Context& ctx) {
+        int64_t limit = 10;
+        if (auto v = ctx.request.Query("limit")) {
+            auto n = ParseId(*v);
+            if (!n)
+                return Problem(core::Error::Invalid("limit is a number from 1 to 50", "limit"),
+                               ctx.request.request_id);
+            limit = *n;
+        }
+        auto r = catalogue.Recommended(*ctx.principal.member_id, limit);
+        if (!r) return Problem(r.error(), ctx.request.request_id);
+        json items = json::array();
+        for (const auto& v : r->items) items.push_back(ProductJson(v));
+        return JsonResponse(200, {{"personalised", r->personalised},
+                                  {"consent_purpose", app::RecommendationService::kPurpose},
+                                  {"items", items}});
     });
 
     router.Add("GET", "/api/v1/catalogue/products/{ean}", {}, [&catalogue](Context& ctx) {

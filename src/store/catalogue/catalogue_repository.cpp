@@ -272,6 +272,50 @@ std::vector<ProductRecord> CatalogueRepository::Search(const ProductSearch& q, i
         count_from.replace(0, count_from.find(" FROM "), "SELECT COUNT(*)");
         *total = c_.QueryOne(count_from + where, params)->Int(0);
     }
+    if (!q.prefer.empty()) {
+        // The preferred EANs with a weight, the first highest: a JSON array of pairs on SQLite, two arrays on
+        // PostgreSQL; joined on the page's query only (the count is the same).
+        std::string eans, weights;
+        const auto n = static_cast<int64_t>(q.prefer.size());
+        for (int64_t i = 0; i < n; ++i) {
+            const std::string& ean = q.prefer[static_cast<size_t>(i)];
+            if (ean.empty() ||
+                !std::all_of(ean.begin(), ean.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+                continue;  // EANs are digits: nothing to quote
+            if (!eans.empty()) eans += ',', weights += ',';
+            eans += pg ? ean : "[\"" + ean + "\"," + std::to_string(n - i) + "]";
+            weights += std::to_string(n - i);
+        }
+        if (pg) {
+            params.push_back(Text("{" + eans + "}"));
+            params.push_back(Text("{" + weights + "}"));
+            from += "LEFT JOIN unnest(CAST($" + std::to_string(params.size() - 1) + " AS TEXT[]), CAST($" +
+                    std::to_string(params.size()) +
+                    " AS BIGINT[])) AS pref(ean, weight) ON pref.ean = p.ean ";
+        } else {
+            params.push_back(Text("[" + eans + "]"));
+            from +=
+                "LEFT JOIN (SELECT json_extract(value, '$[0]') AS ean, json_extract(value, '$[1]') AS "
+                "weight FROM json_each($" +
+                std::to_string(params.size()) + ")) pref ON pref.ean = p.ean ";
+        }
+        const std::string preferred =
+            "CASE WHEN p.age_limit = 0 THEN COALESCE(pref.weight, 0) ELSE 0 END DESC";
+        if (words.empty()) {
+            order = " ORDER BY " + preferred + ", p.name, p.id";
+        } else if (pg) {
+            // The word parameter and the configuration were bound above, as $2 and $3.
+            order =
+                " ORDER BY CASE WHEN to_tsvector(CAST($3 AS regconfig), p.name) @@ to_tsquery(CAST($3 AS "
+                "regconfig), $2) THEN 0 ELSE 1 END, " +
+                preferred + ", ts_rank(p.search, to_tsquery(CAST($3 AS regconfig), $2)) DESC, p.name, p.id";
+        } else {
+            params.push_back(Text("name : (" + words + ")"));
+            order = " ORDER BY CASE WHEN p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH $" +
+                    std::to_string(params.size()) + ") THEN 0 ELSE 1 END, " + preferred +
+                    ", bm25(products_fts), p.name, p.id";
+        }
+    }
     params.push_back(Int(q.limit));
     params.push_back(Int(q.offset));
     std::vector<ProductRecord> out;

@@ -37,6 +37,10 @@ struct ProductSearch {
     std::vector<int64_t> category_ids;  // empty: every category
     std::optional<int64_t> store_id;    // only what this store sells
     int64_t limit = 50, offset = 0;
+    // R_OFF_4: EANs the member is likely to want, most first (at most a few hundred). When given, a product
+    // whose name holds every word ranks before one matched only by brand, category or labels, and within
+    // each of those the preferred come first (products without an age limit only), then the text rank.
+    std::vector<std::string> prefer;
 };
 
 // The catalogue's categories and products (migration 0016).
@@ -59,7 +63,8 @@ class CatalogueRepository {
     int64_t DeactivateAllBut(const std::string& market, const std::vector<int64_t>& keep, int64_t now);
     bool SoldIn(const ProductRecord& p, int64_t store_id);
     std::vector<int64_t> StoresOf(int64_t product_id);
-    // Active products matching `q`, best match first with text, else by name; and how many match in all.
+    // Active products matching `q`, best match first with text, else by name (with `prefer`, as it says);
+    // and how many match in all.
     std::vector<ProductRecord> Search(const ProductSearch& q, int64_t* total);
 
   private:
