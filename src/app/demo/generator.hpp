@@ -60,8 +60,9 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
 void SeedDemo(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
               const std::string& national_id_key, const core::Clock& clock);
 
-// The demo's product catalogue (src/app/demo/demo_catalogue.hpp): some twenty products per market with a
-// category tree, for the price checker, offers and self-scanning. Idempotent.
+// The demo's product catalogue (src/app/demo/demo_catalogue.hpp): 21 products in Denmark, 12 in Norway and
+// 301 in Sweden, with a category tree, for the price checker, offers, self-scanning and the ordering portal.
+// Idempotent.
 void SeedDemoCatalogue(store::Database& db, const std::map<std::string, core::MarketRules>& markets,
                        const core::Clock& clock);
 
