@@ -25,6 +25,7 @@
 #include "app/auth/relogin_service.hpp"
 #include "app/catalogue/catalogue_service.hpp"
 #include "app/config.hpp"
+#include "app/demo/demo_portal.hpp"
 #include "app/demo/generator.hpp"
 #include "app/ledger/dividend_job.hpp"
 #include "app/ledger/expiry_job.hpp"
@@ -37,6 +38,7 @@
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
 #include "cli/bench_recommend.hpp"
+#include "cli/bench_search.hpp"
 #include "cli/offers_cli.hpp"
 #include "http/api/api.hpp"
 #include "http/api/dev_bankid_api.hpp"
@@ -251,6 +253,9 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     receipts.SetOffers(&offers);
     app::SelfScanService self_scan(db, clock, cfg.markets, offers, receipts, cfg.self_scan);
     services.self_scan = &self_scan;
+    app::PortalService portal(db, clock, cfg.markets, sealer, auth, catalogue, offers, receipts);
+    services.portal = &portal;
+    if (demo && cfg.markets.count("se")) app::SeedDemoPortal(db, auth, portal, clock);
     // R_PART_3: bonus a partner held back becomes available on its day; hourly, one node at a time.
     PeriodicTask release_loop("partner-release", std::chrono::hours(1), [&partners] {
         auto report = partners.ReleaseDue();
@@ -580,6 +585,18 @@ int main(int argc, char** argv) {
         ->add_option("--db-members", bench_recommend_options.db_members,
                      "members the job runs over on a database")
         ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
+    auto* bench_search = bench_cmd->add_subcommand(
+        "search", "The ordering portal's shop search over generated products (issue 7 §6): latency");
+    bench_search->add_option("--config", common.config_dir, "configuration directory")->capture_default_str();
+    bench_search->add_option("--database", common.database,
+                             "default: a new SQLite file in /tmp; a postgresql:// URL: a new schema in it");
+    cli::BenchSearchOptions bench_search_options;
+    bench_search->add_option("--products", bench_search_options.products, "products generated")
+        ->check(CLI::Range(int64_t{1}, int64_t{2'000'000}));
+    bench_search->add_option("--queries", bench_search_options.queries, "searches timed")
+        ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
+    bench_search->add_option("--seed", bench_search_options.seed, "random seed");
+    bench_search->add_option("--market", bench_search_options.market, "market")->capture_default_str();
 
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
@@ -615,6 +632,10 @@ int main(int argc, char** argv) {
             return cli::BenchRecommend(LoadOrExit(Common{common.config_dir, "", -1, ""}),
                                        bench_recommend_options);
         }
+        if (bench_search->parsed()) {  // likewise
+            bench_search_options.database = common.database;
+            return cli::BenchSearch(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_search_options);
+        }
         app::Config cfg = LoadOrExit(common);
         SetUpLogging(cfg);
         auto db = OpenAndMigrate(cfg, clock);
@@ -640,7 +661,9 @@ int main(int argc, char** argv) {
             std::string banner =
                 "Andel demo: " + cfg.database_url + "\n" + "  My pages: " + url + "/ (in a browser)\n" +
                 "  the price checker: " + url + "/price-checker, key " + app::kDemoKioskToken + ", card " +
-                card + "\n" + "  demo member 33216744, password 123456 (no second step, R_MEM_10)\n" +
+                card + "\n" + "  the ordering portal: " + url + "/portal, " + app::kDemoPortalOrdererEmail +
+                " / " + app::kDemoPortalPassword + " (the code shows at " + url + "/dev/outbox)\n" +
+                "  demo member 33216744, password 123456 (no second step, R_MEM_10)\n" +
                 "  anna@example.org / andel-demo: the SMS code shows at " + url + "/dev/outbox\n" +
                 "  try:\n" + "    curl -H 'Authorization: Bearer " + app::kDemoBackOfficeToken + "' " + url +
                 "/api/v1/members/33216744\n" + "    curl -H 'Authorization: Bearer " + app::kDemoTillToken +

@@ -67,10 +67,12 @@ bool IsLanguage(std::string_view lang) {
 
 const Catalogue& Catalogue::Embedded() {
     static const Catalogue catalogue = [] {
-        const auto& files = embedded::Files();
-        auto it = files.find("i18n/pages.toml");
-        if (it == files.end()) throw std::runtime_error("i18n/pages.toml is not compiled in");
-        return Catalogue(it->second);
+        // i18n/pages.toml and the other i18n/pages-*.toml (one per area, e.g. the ordering portal's).
+        std::string text;
+        for (const auto& [name, content] : embedded::Files())
+            if (name.starts_with("i18n/pages") && name.ends_with(".toml")) text.append(content).append("\n");
+        if (text.empty()) throw std::runtime_error("i18n/pages.toml is not compiled in");
+        return Catalogue(text);
     }();
     return catalogue;
 }
@@ -78,23 +80,23 @@ const Catalogue& Catalogue::Embedded() {
 Catalogue::Catalogue(std::string_view text) {
     toml::table doc;
     try {
-        doc = toml::parse(text, std::string_view("i18n/pages.toml"));
+        doc = toml::parse(text, std::string_view("i18n/pages*.toml"));
     } catch (const toml::parse_error& e) {
-        throw std::runtime_error(std::string("i18n/pages.toml: ") + std::string(e.description()));
+        throw std::runtime_error(std::string("i18n/pages*.toml: ") + std::string(e.description()));
     }
     for (const auto& [key, node] : doc) {
         const toml::table* table = node.as_table();
         if (!table)
-            throw std::runtime_error("i18n/pages.toml: " + std::string(key.str()) + " is not a table");
+            throw std::runtime_error("i18n/pages*.toml: " + std::string(key.str()) + " is not a table");
         auto& by_lang = text_[std::string(key.str())];
         for (const char* lang : kLanguages) {
             auto value = (*table)[lang].value<std::string>();
             if (!value)
-                throw std::runtime_error("i18n/pages.toml: " + std::string(key.str()) + " lacks " + lang);
+                throw std::runtime_error("i18n/pages*.toml: " + std::string(key.str()) + " lacks " + lang);
             by_lang[lang] = *value;
         }
         if (table->size() != kLanguages.size())
-            throw std::runtime_error("i18n/pages.toml: " + std::string(key.str()) +
+            throw std::runtime_error("i18n/pages*.toml: " + std::string(key.str()) +
                                      " has an unknown language");
     }
     for (const char* lang : kLanguages) {

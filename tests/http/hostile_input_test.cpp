@@ -37,7 +37,8 @@ class HostileInput : public ::testing::TestWithParam<std::string> {
     static std::string Fill(std::string pattern, const std::string& value_for_numbers) {
         for (const char* p :
              {"{member_number}", "{participant}", "{partner_code}", "{agreement_id}", "{sale_id}",
-              "{method_id}", "{ean}", "{offer_code}", "{session_id}", "{store_code}"}) {
+              "{method_id}", "{ean}", "{offer_code}", "{session_id}", "{store_code}", "{organisation_id}",
+              "{account_id}", "{unit_id}", "{slot_id}", "{end_customer_id}", "{order_number}", "{cart_id}"}) {
             auto i = pattern.find(p);
             if (i != std::string::npos) pattern.replace(i, std::string(p).size(), value_for_numbers);
         }

@@ -142,7 +142,14 @@ class RolesTest : public ::testing::TestWithParam<std::string> {
                                                               {"{ean}", "5701234000013"},
                                                               {"{offer_code}", "x"},
                                                               {"{store_code}", "dk-odense-1"},
-                                                              {"{number}", "33216744"}};
+                                                              {"{number}", "33216744"},
+                                                              {"{organisation_id}", "1"},
+                                                              {"{account_id}", "1"},
+                                                              {"{unit_id}", "1"},
+                                                              {"{slot_id}", "1"},
+                                                              {"{end_customer_id}", "1"},
+                                                              {"{order_number}", "P00000001"},
+                                                              {"{cart_id}", "1"}};
         for (const auto& [name, value] : values)
             for (auto i = pattern.find(name); i != std::string::npos; i = pattern.find(name))
                 pattern.replace(i, std::string(name).size(), value);

@@ -44,6 +44,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     self_scan = std::make_unique<app::SelfScanService>(*db, clock, config.markets, *offers, *receipts,
                                                        config.self_scan);
     services->self_scan = self_scan.get();
+    portal = std::make_unique<app::PortalService>(*db, clock, config.markets, *sealer, *auth, *catalogue,
+                                                  *offers, *receipts);
+    services->portal = portal.get();
     psp = std::make_unique<http::DevPaymentProvider>("test-psp-key", std::chrono::milliseconds(1000));
     psp->Start();
     provider = std::make_unique<app::HttpPaymentProvider>(psp->base_url(), "test-psp-key", 400);
@@ -52,6 +55,12 @@ TestApp::TestApp(const std::string& engine, bool demo) {
     services->coopay = coopay.get();
     router = std::make_unique<http::Router>(http::ApiKeyAuthenticator(*keys, *auth));
     http::AddAllRoutes(*router, *services);
+}
+
+app::DemoPortal TestApp::SeedPortal() {
+    app::SeedDemoCatalogue(*db, config.markets, clock);
+    app::SeedDemoOffers(*db, config.markets, clock);
+    return app::SeedDemoPortal(*db, *auth, *portal, clock);
 }
 
 std::pair<int, nlohmann::json> TestApp::Call(const std::string& method, const std::string& path,

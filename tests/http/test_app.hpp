@@ -6,6 +6,7 @@
 
 #include "app/access/api_key_service.hpp"
 #include "app/config.hpp"
+#include "app/demo/demo_portal.hpp"
 #include "app/ledger/points_shop_service.hpp"
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
@@ -38,6 +39,7 @@ struct TestApp {
     std::unique_ptr<app::CatalogueService> catalogue;
     std::unique_ptr<app::OfferService> offers;
     std::unique_ptr<app::SelfScanService> self_scan;
+    std::unique_ptr<app::PortalService> portal;
     // Coopay against Andel's own provider on 127.0.0.1; the client gives up after 400 ms, the provider's
     // slow card answers after 1 s.
     std::unique_ptr<http::DevPaymentProvider> psp;
@@ -54,6 +56,9 @@ struct TestApp {
     std::string MemberSession(int64_t member_id, const std::string& method = "password+sms");
     // Pia Profil, a Danish customer with a profile (R_MEM_1), registered with a card.
     app::MemberView RegisterDanishProfile();
+    // The demo's catalogue, offers and portal organisation (Västerås stad, hemtjänst): its ids. The logins'
+    // password is app::kDemoPortalPassword.
+    app::DemoPortal SeedPortal();
 };
 
 }  // namespace andel::test

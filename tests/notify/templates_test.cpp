@@ -13,19 +13,32 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kKeys = {
-    "account_locked",     "inactivity_notice", "login_code",    "no_cooperative_member_notice",
-    "relogin_logged_out", "relogin_reminder",  "relogin_turn",  "reset_code",
-    "reset_link",         "staff_reset_sent",  "terms_changed", "welcome_link"};
+const std::vector<std::string> kKeys = {"account_locked",       "inactivity_notice",
+                                        "login_code",           "no_cooperative_member_notice",
+                                        "portal_delivery_note", "portal_order_confirmation",
+                                        "relogin_logged_out",   "relogin_reminder",
+                                        "relogin_turn",         "reset_code",
+                                        "reset_link",           "staff_reset_sent",
+                                        "terms_changed",        "welcome_link"};
 const std::vector<std::string> kLanguages = {"da", "en", "nb", "sv"};
 
 // Every parameter any message takes.
 json AllParams() {
-    return {{"code", "493817"},   {"link", "https://andel.example/reset-password?token=abc"},
-            {"hours", 24},        {"organisation", "Solgården"},
-            {"method", "MitID"},  {"deadline", "1 December 2026"},
-            {"until", "16:30"},   {"date", "2026-12-23"},
-            {"version", "2027-1"}};
+    return {{"code", "493817"},
+            {"link", "https://andel.example/reset-password?token=abc"},
+            {"hours", 24},
+            {"organisation", "Solgården"},
+            {"method", "MitID"},
+            {"deadline", "1 December 2026"},
+            {"until", "16:30"},
+            {"date", "2026-12-23"},
+            {"version", "2027-1"},
+            {"order_number", "P00000042"},
+            {"customer", "Elsa Lindqvist"},
+            {"address", "Vasagatan 12, 722 15 Västerås"},
+            {"delivery", "2026-11-24 10:00-12:00"},
+            {"total", "33,90 SEK"},
+            {"lines", "- 2 Mellanmjölk 1 l\n"}};
 }
 
 const MessageCatalogue& Catalogue() { return MessageCatalogue::Embedded(); }

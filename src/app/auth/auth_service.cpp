@@ -791,7 +791,8 @@ Result<void> AuthService::StaffUnlock(const std::string& actor, const std::strin
 Result<int64_t> AuthService::CreateStaffAccount(const std::string& actor, const std::string& email_raw,
                                                 const std::string& display_name, const std::string& role,
                                                 std::optional<int64_t> organisation_id,
-                                                const std::string& language) {
+                                                const std::string& language,
+                                                const std::string& organisation_name) {
     static const std::vector<std::string> kStaffRoles = {kRoleStoreStaff, kRoleServiceAgent, kRoleAdmin,
                                                          kRolePortalAdmin, kRoleOrderer};
     if (std::find(kStaffRoles.begin(), kStaffRoles.end(), role) == kStaffRoles.end())
@@ -838,7 +839,7 @@ Result<int64_t> AuthService::CreateStaffAccount(const std::string& actor, const 
         m.template_key = "welcome_link";
         m.language = a.language;
         m.params = {{"name", display_name},
-                    {"organisation", "Andel"},
+                    {"organisation", organisation_name},
                     {"link", settings_.public_base_url + "/reset-password?token=" + token}};
         ANDEL_TRY(notify::Enqueue(c, sealer_, m, clock_.Now()));
         repo.Audit(actor, "create_account", std::nullopt, "role=" + role + " account=" + std::to_string(id),
@@ -864,7 +865,8 @@ Result<int64_t> AuthService::SeedMemberPassword(const std::string& member_number
 }
 
 Result<int64_t> AuthService::SeedStaffAccount(const std::string& email, const std::string& display_name,
-                                              const std::string& role, const std::string& password) {
+                                              const std::string& role, const std::string& password,
+                                              std::optional<int64_t> organisation_id) {
     std::string hash = HashPassword(password, settings_.password_cost);
     return InTransaction(db_, [&](store::Connection& c) -> Result<int64_t> {
         store::AccountRepository repo(c);
@@ -874,10 +876,12 @@ Result<int64_t> AuthService::SeedStaffAccount(const std::string& email, const st
             return a->id;
         }
         store::LoginAccount a;
-        a.kind = "staff";
+        a.kind = organisation_id ? "portal" : "staff";
         a.login_email = email;
         a.display_name = display_name;
         a.role = role;
+        a.organisation_id = organisation_id;
+        if (organisation_id) a.language = "sv";
         a.created_at = now;
         int64_t id = repo.Insert(a);
         repo.SetPassword(id, hash, now);

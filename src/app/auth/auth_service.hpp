@@ -144,15 +144,18 @@ class AuthService {
                                    const std::string& reason = {});
 
     // Creates a staff or portal account with an e-mail login and mails a link to set the password (valid
-    // `welcome_link_ms`, R_OMB_2).
+    // `welcome_link_ms`, R_OMB_2); the mail names the organisation.
     core::Result<int64_t> CreateStaffAccount(const std::string& actor, const std::string& email,
                                              const std::string& display_name, const std::string& role,
                                              std::optional<int64_t> organisation_id,
-                                             const std::string& language);
+                                             const std::string& language,
+                                             const std::string& organisation_name = "Andel");
     // Sets an account's password directly: the demo seed and tests only (never reachable over HTTP).
     core::Result<int64_t> SeedMemberPassword(const std::string& member_number, const std::string& password);
+    // With an organisation: a portal account (R_OMB_1).
     core::Result<int64_t> SeedStaffAccount(const std::string& email, const std::string& display_name,
-                                           const std::string& role, const std::string& password);
+                                           const std::string& role, const std::string& password,
+                                           std::optional<int64_t> organisation_id = std::nullopt);
 
     // Creates a session for an account after a strong login (BankID), recording the new login (R_AUTH_5).
     core::Result<IssuedSession> OpenSession(store::Connection& c, int64_t account_id, const std::string& kind,

@@ -22,11 +22,12 @@ std::string Time(const std::optional<int64_t>& ms) {
 // Columns shown as numbers; the rest (member and card numbers, postal codes, ids of sales) are text.
 bool IsNumber(const std::string& name) {
     static const std::set<std::string> kNumbers = {
-        "id",       "household_id", "points",         "balance",   "amount",
-        "earned",   "remaining",    "month",          "lot_month", "year",
-        "receipts", "is_demo",      "major",          "by_email",  "by_sms",
-        "by_post",  "by_app",       "ad_block",       "marketing", "authenticator_app",
-        "credited", "taken_back",   "reminders_sent", "given",     "monthly_limit_minor"};
+        "id",         "household_id", "points",         "balance",   "amount",
+        "earned",     "remaining",    "month",          "lot_month", "year",
+        "receipts",   "is_demo",      "major",          "by_email",  "by_sms",
+        "by_post",    "by_app",       "ad_block",       "marketing", "authenticator_app",
+        "credited",   "taken_back",   "reminders_sent", "given",     "monthly_limit_minor",
+        "line_count", "active",       "quantity"};
     return kNumbers.contains(name) || name.ends_with("_minor") || name.ends_with("_bp");
 }
 
@@ -106,6 +107,22 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"self_scan_rights", true, "member_id", "deleted"},
         {"self_scan_sessions", true, "member_id (the session key is a device's, not shown)",
          "deleted (the receipt keeps the purchase, without identity)"},
+        {"portal_end_customers", true,
+         "member_id: where an organisation's proxy-ordering portal shops for the member (R_OMB_10)",
+         "the link to the member cleared; the record is the organisation's, kept until it removes it"},
+        {"portal_orders", true, "the orders of those end customer records",
+         "kept: the organisation's orders, no longer linked to the member"},
+        {"portal_order_lines", true, "the lines of those orders", "kept with the order"},
+        {"portal_organisations", false, "business customers of the portal", "nothing to erase"},
+        {"portal_units", false, "an organisation's units", "nothing to erase"},
+        {"portal_slots", false, "an organisation's delivery slots", "nothing to erase"},
+        {"portal_slot_bookings", false, "counts per delivery", "nothing to erase"},
+        {"portal_cart_items", true, "account_id: carts are a portal orderer's; a member's login has none",
+         "deleted with the member's logins"},
+        {"portal_saved_carts", true,
+         "account_id: saved carts are a portal orderer's; a member's login has none",
+         "deleted with the member's logins"},
+        {"portal_saved_cart_items", true, "the items of those saved carts", "deleted with them"},
         {"family_payment_limits", true, "member_id, or owner_member_id for the owner's family members",
          "deleted"},
         {"payment_codes", true, "member_id (never the code hash)", "deleted"},
@@ -353,6 +370,41 @@ Result<json> DataExport::ForMember(int64_t member_id) {
         {"store", "device", "status", "items", "started_at", "finished_at", "scanned_total_minor",
          "audit_selected", "audited_total_minor", "discrepancy_minor"},
         {"started_at", "finished_at"});
+    // The proxy-ordering portal (R_OMB_10): where an organisation shops for the member, and those orders.
+    out["portal_end_customers"] = Rows(
+        c,
+        "SELECT o.name, u.name, e.name, e.street, e.postal_code, e.city, e.note, e.payment_method, e.active, "
+        "e.created_at FROM portal_end_customers e JOIN portal_organisations o ON o.id = e.organisation_id "
+        "JOIN "
+        "portal_units u ON u.id = e.unit_id WHERE e.member_id = $1 ORDER BY e.id",
+        {id},
+        {"organisation", "unit", "name", "street", "postal_code", "city", "note", "payment_method", "active",
+         "created_at"},
+        {"created_at"});
+    out["portal_orders"] =
+        Rows(c,
+             "SELECT p.order_number, p.status, p.delivery_date, p.window_start_at, p.total_minor, "
+             "p.delivered_total_minor, p.created_at, (SELECT COUNT(*) FROM portal_order_lines l WHERE "
+             "l.order_id = "
+             "p.id) FROM portal_orders p JOIN portal_end_customers e ON e.id = p.end_customer_id WHERE "
+             "e.member_id = "
+             "$1 ORDER BY p.id",
+             {id},
+             {"order_number", "status", "delivery_date", "window_start_at", "total_minor",
+              "delivered_total_minor", "created_at", "line_count"},
+             {"window_start_at", "created_at"});
+    // Carts belong to portal orderers' logins, never to a member's; listed so that the export is complete.
+    out["portal_saved_carts"] = Rows(
+        c,
+        "SELECT name, created_at, updated_at FROM portal_saved_carts WHERE account_id IN (SELECT id FROM "
+        "accounts WHERE member_id = $1) ORDER BY id",
+        {id}, {"name", "created_at", "updated_at"}, {"created_at", "updated_at"});
+    out["portal_cart_items"] = Rows(
+        c,
+        "SELECT p.ean, p.name, i.quantity, i.added_at FROM portal_cart_items i JOIN products p ON p.id = "
+        "i.product_id WHERE i.account_id IN (SELECT id FROM accounts WHERE member_id = $1) ORDER BY "
+        "i.added_at",
+        {id}, {"ean", "name", "quantity", "added_at"}, {"added_at"});
     // Coopay (R_PAY_1): methods by label, the activation, limits, codes asked for, payments and refunds.
     out["payment_methods"] = Rows(
         c,

@@ -40,12 +40,19 @@ struct Statements {
             "DELETE FROM basket_quotes WHERE " + in("member_id"),
             "DELETE FROM self_scan_sessions WHERE " + in("member_id"),
             "DELETE FROM self_scan_rights WHERE " + in("member_id"),
+            // The organisation's record of the person it shops for stays; the link to the member goes.
+            "UPDATE portal_end_customers SET member_id = NULL WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("member_id"),
             "DELETE FROM family_payment_limits WHERE " + in("owner_member_id"),
             "UPDATE payment_methods SET token_sealed = '', label = '', status = 'removed' WHERE " +
                 in("member_id"),
         };
         by_account = {
+            "DELETE FROM portal_cart_items WHERE " + in("account_id"),
+            "DELETE FROM portal_saved_cart_items WHERE saved_cart_id IN (SELECT id FROM portal_saved_carts "
+            "WHERE " +
+                in("account_id") + ")",
+            "DELETE FROM portal_saved_carts WHERE " + in("account_id"),
             "DELETE FROM outbox WHERE " + in("account_id"),
             "DELETE FROM sessions WHERE " + in("account_id"),
             "DELETE FROM auth_challenges WHERE " + in("account_id"),

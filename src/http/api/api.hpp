@@ -15,6 +15,7 @@
 #include "app/offers/offer_service.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/payments/coopay_service.hpp"
+#include "app/portal/portal_service.hpp"
 #include "app/privacy/marketing.hpp"
 #include "app/self_scan/self_scan_service.hpp"
 #include "core/market.hpp"
@@ -44,6 +45,7 @@ struct Services {
     app::CatalogueService* catalogue = nullptr;
     app::OfferService* offers = nullptr;
     app::SelfScanService* self_scan = nullptr;
+    app::PortalService* portal = nullptr;  // the proxy-ordering portal (issue 7)
 };
 
 // An authenticator that accepts "Authorization: Bearer andel_..." API keys, and people's sessions: an app's
@@ -69,6 +71,7 @@ void AddCoopayRoutes(Router& router, Services& s);
 void AddCatalogueRoutes(Router& router, Services& s);
 void AddOfferRoutes(Router& router, Services& s);
 void AddSelfScanRoutes(Router& router, Services& s);
+void AddPortalRoutes(Router& router, Services& s);
 // A product as the API shows it (catalogue, price checker, self-scanning).
 nlohmann::json ProductJson(const app::ProductView& v);
 // After a till's receipt was posted (not replayed): settles its Coopay payment, or refunds the original

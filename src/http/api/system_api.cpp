@@ -178,6 +178,7 @@ void AddAllRoutes(Router& router, Services& s) {
     AddCatalogueRoutes(router, s);
     AddOfferRoutes(router, s);
     AddSelfScanRoutes(router, s);
+    AddPortalRoutes(router, s);
 }
 
 }  // namespace andel::http
