@@ -137,9 +137,13 @@ json OfferJson(const app::MemberOffer& m, const std::string& lang, const core::M
 }  // namespace
 
 void AddMyPages(http::Router& router, http::Services& s) {
-    // Where a person starts: a member on My pages, staff in the back office, anyone else at the login.
+    // Where a person starts: a member on My pages, a portal user (orderer, portal_admin) in the ordering
+    // portal, staff in the back office, anyone else at the login.
     router.Add("GET", "/", {}, [](Context& ctx) {
         if (SignedIn(ctx)) return SeeOther("/my");
+        if (SignedInPerson(ctx) && ctx.principal.organisation_id &&
+            (ctx.principal.Has(app::auth::kRoleOrderer) || ctx.principal.Has(app::auth::kRolePortalAdmin)))
+            return SeeOther("/portal");
         if (SignedInPerson(ctx)) return SeeOther("/back-office");
         return SeeOther("/login");
     });

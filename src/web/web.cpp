@@ -38,6 +38,9 @@ void AddWebRoutes(http::Router& router, http::Services& s) {
     AddMyAccountPages(router, s);
     AddPriceCheckerPages(router, s);
     AddBackOfficePages(router, s);
+    AddPasswordPages(router, s);
+    AddPortalAdminPages(router, s);
+    AddPortalPages(router, s);
 }
 
 }  // namespace andel::web

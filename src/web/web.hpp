@@ -13,6 +13,11 @@ void AddMyAccountPages(http::Router& router, http::Services& s);
 void AddPriceCheckerPages(http::Router& router, http::Services& s);
 // The back office for staff (src/web/back_office.cpp): search, a member's page, actions with a reason.
 void AddBackOfficePages(http::Router& router, http::Services& s);
+// "Glömt lösenord" and the link's page, for members, staff and portal users (src/web/password_pages.cpp).
+void AddPasswordPages(http::Router& router, http::Services& s);
+// Ombudshandel Online (src/web/portal.cpp, portal_admin.cpp): orderers shop for end customers (R_OMB_*).
+void AddPortalPages(http::Router& router, http::Services& s);
+void AddPortalAdminPages(http::Router& router, http::Services& s);
 void AddStaticFiles(http::Router& router);
 
 }  // namespace andel::web
