@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/lifecycle/membership_ending.hpp"
+#include "app/membership/terms.hpp"
 #include "app/privacy/consent.hpp"
 #include "app/privacy/data_export.hpp"
 #include "http/urlencoded.hpp"
@@ -154,8 +155,9 @@ Response PrivacyPage(const Context& ctx, http::Services& s, const Me& me, int st
 
 // ---- Ending the membership (R_LIFE_1, R_LIFE_2, R_MEM_4) -----------------------------------------------
 
-Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int status,
-                    const std::string& error) {
+// `terms_version`: the member declines this major change of the terms, which ends the membership (R_MEM_9).
+Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int status, const std::string& error,
+                    const std::string& terms_version = {}) {
     app::MembershipEnding ending(s.db, s.clock, s.markets);
     auto preview = ending.PreviewById(me.view.member.id);
     if (!preview) {  // e.g. the demo member, which cannot end (R_MEM_10)
@@ -181,7 +183,47 @@ Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int sta
     d["share"] = FormatMoney(me.view.member.share_paid_minor, me.rules->currency, me.lang);
     d["has_share"] = me.view.member.share_paid_minor > 0;
     if (!error.empty()) d["error"] = error;
+    if (!terms_version.empty()) {
+        d["terms_version"] = terms_version;
+        d["has_share"] = false;  // declining the terms leaves the cooperative membership as it is (R_MEM_4)
+    }
     return Html(ctx, status, RenderPage("ending", d));
+}
+
+// The member terms (R_MEM_9): the latest version in full, when it was accepted, and the answer a major change
+// needs: accept, or decline (which ends the membership, on the ending page).
+Response TermsPage(const Context& ctx, http::Services& s, const Me& me, int status,
+                   const std::string& error) {
+    app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+    auto t = terms.Status(me.view.member.id);
+    if (!t) return ErrorPage(ctx, s, me.lang, StatusOf(t.error()), "error_not_found");
+    json d = BaseData(ctx, s, me.lang, "terms_title", "privacy");
+    d["version"] = t->latest.version;
+    d["published"] =
+        Cat().Format("terms_published", me.lang,
+                     {{"version", t->latest.version},
+                      {"date", FormatDate(t->latest.published_at, me.rules->time_zone, me.lang)}});
+    d["summary"] = t->latest.summary;
+    json paragraphs = json::array();
+    std::string body = t->latest.body;
+    for (size_t start = 0; start < body.size();) {
+        size_t end = body.find("\n\n", start);
+        std::string part = body.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!part.empty()) paragraphs.push_back({{"text", part}});
+        if (end == std::string::npos) break;
+        start = end + 2;
+    }
+    d["paragraphs"] = paragraphs;
+    bool accepted = t->accepted_version && *t->accepted_version == t->latest.version;
+    d["accepted"] = accepted;
+    if (accepted && t->accepted_at)
+        d["accepted_text"] =
+            Cat().Format("terms_accepted_on", me.lang,
+                         {{"date", FormatDate(*t->accepted_at, me.rules->time_zone, me.lang)}});
+    d["answer_needed"] = t->answer_needed;
+    d["may_decline"] = t->answer_needed && me.view.member.kind == "member";
+    if (!error.empty()) d["error"] = error;
+    return Html(ctx, status, RenderPage("terms", d));
 }
 
 }  // namespace
@@ -365,19 +407,30 @@ void AddMyAccountPages(http::Router& router, http::Services& s) {
     router.Add("GET", "/my/ending", {}, [&s](Context& ctx) {
         auto got = Member(ctx, s);
         if (auto* r = std::get_if<Response>(&got)) return *r;
-        return EndingPage(ctx, s, std::get<Me>(got), 200, "");
+        std::string terms_version(ctx.request.Query("terms").value_or(""));
+        if (terms_version.size() > 32) terms_version.clear();
+        return EndingPage(ctx, s, std::get<Me>(got), 200, "", terms_version);
     });
     router.Add("POST", "/my/ending", {}, [&s](Context& ctx) {
         auto got = Member(ctx, s);
         if (auto* r = std::get_if<Response>(&got)) return *r;
         const Me& me = std::get<Me>(got);
         auto form = ParseForm(ctx.request);
+        std::string terms_version = form ? Field(*form, "terms_version").substr(0, 32) : std::string();
         if (!form || Field(*form, "confirm") != "yes")
-            return EndingPage(ctx, s, me, 422, Cat().Text("ending_error_confirm", me.lang));
+            return EndingPage(ctx, s, me, 422, Cat().Text("ending_error_confirm", me.lang), terms_version);
         bool leave_cooperative = Field(*form, "leave_cooperative") == "yes";
-        app::MembershipEnding ending(s.db, s.clock, s.markets);
-        auto done = ending.EndById(me.view.member.id, "", leave_cooperative, ctx.principal.Actor());
-        if (!done) return EndingPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang));
+        core::Result<app::MembershipEndOutcome> done = core::Error::Invalid("not ended", "confirm");
+        if (!terms_version.empty()) {  // R_MEM_9: declining a major change of the terms ends the membership
+            app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+            done = terms.Decline(me.view.member.id, terms_version, ctx.principal.Actor());
+        } else {
+            app::MembershipEnding ending(s.db, s.clock, s.markets);
+            done = ending.EndById(me.view.member.id, "", leave_cooperative, ctx.principal.Actor());
+        }
+        if (!done)
+            return EndingPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang),
+                              terms_version);
         // Every session ended with it; the cookie goes too.
         json d = BaseData(ctx, s, me.lang, "ended_title");
         d["signed_in"] = false;
@@ -391,6 +444,26 @@ void AddMyAccountPages(http::Router& router, http::Services& s) {
         Response r = Html(ctx, 200, RenderPage("ended", d));
         r.headers.emplace_back("Set-Cookie", http::SessionCookie("", 0));
         return r;
+    });
+
+    // R_MEM_9: the terms; a major change not yet accepted is asked for after login (the overview sends here).
+    router.Add("GET", "/my/terms", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        return TermsPage(ctx, s, std::get<Me>(got), 200, "");
+    });
+    router.Add("POST", "/my/terms", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        auto form = ParseForm(ctx.request);
+        std::string version = form ? Field(*form, "version") : std::string();
+        if (version.empty() || version.size() > 32)
+            return TermsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang));
+        app::TermsService terms(s.db, s.clock, s.markets, s.sealer);
+        auto done = terms.Accept(me.view.member.id, version, "web");
+        if (!done) return TermsPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang));
+        return SeeOther("/my");
     });
 
     // R_MEM_3: a customer with a profile becomes a member once the savings hold the share.

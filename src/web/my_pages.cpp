@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/membership/terms.hpp"
 #include "http/urlencoded.hpp"
 #include "web/page.hpp"
 #include "web/render.hpp"
@@ -224,6 +225,12 @@ void AddMyPages(http::Router& router, http::Services& s) {
         std::string lang = MemberLanguage(s, ctx);
         auto member = s.membership.GetById(*ctx.principal.member_id);
         if (!member) return ErrorPage(ctx, s, lang, 404, "error_not_found");
+        // R_MEM_9: a major change of the terms not yet accepted is asked for first, after login.
+        {
+            auto c = s.db.Read();
+            auto terms = app::TermsService::StatusIn(*c, member->member.id);
+            if (terms && terms->answer_needed) return SeeOther("/my/terms");
+        }
         auto summary = s.rewards.SummaryById(member->member.id);
         if (!summary) return ErrorPage(ctx, s, lang, 404, "error_not_found");
         const core::MarketRules& rules = s.markets.at(summary->market);

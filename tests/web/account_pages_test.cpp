@@ -238,6 +238,70 @@ TEST_P(AccountPagesTest, R_LIFE_1_AMemberEndsTheMembershipHavingReadWhatIsForfei
     EXPECT_EQ(anna.Get("/my").status, 303);
 }
 
+TEST_P(AccountPagesTest, R_MEM_9_AMajorChangeIsAskedAfterLoginAndMayBeAcceptedOrDeclined) {
+    // A minor change asks nothing; a major one is asked on the next login.
+    auto publish = [&](const std::string& version, bool major) {
+        store::TermsRecord t;
+        t.market = "dk";
+        t.version = version;
+        t.summary = "Vilkår " + version;
+        t.major = major;
+        t.body = "Første afsnit.\n\nAndet afsnit om bonus.";
+        ASSERT_TRUE(app_->membership->PublishTerms(t).ok());
+        app_->clock.Advance(std::chrono::seconds(1));
+    };
+    publish("2026-2", false);
+    Browser demo = Demo();
+    EXPECT_EQ(demo.Get("/my").status, 200) << "a minor change is not asked";
+    publish("2027-1", true);
+    auto asked = demo.Get("/my");
+    ASSERT_EQ(asked.status, 303);
+    EXPECT_EQ(asked.Header("Location"), "/my/terms");
+    auto page = demo.Get("/my/terms?lang=en");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_TRUE(Contains(page.body, "Version 2027-1")) << page.body;
+    EXPECT_TRUE(Contains(page.body, "Andet afsnit om bonus."));
+    EXPECT_TRUE(Contains(page.body, "I accept the terms"));
+    EXPECT_TRUE(Contains(page.body, "/my/ending?terms=2027-1")) << "the member may decline";
+    std::string csrf = CsrfOf(page.body);
+    // Only the latest version can be accepted.
+    EXPECT_EQ(demo.Post("/my/terms", {{"csrf_token", csrf}, {"version", "2026-2"}}).status, 422);
+    EXPECT_EQ(demo.Post("/my/terms", {{"version", "2027-1"}}).status, 403) << "no CSRF token";
+    auto accepted = demo.Post("/my/terms", {{"csrf_token", csrf}, {"version", "2027-1"}});
+    ASSERT_EQ(accepted.status, 303) << accepted.body;
+    EXPECT_EQ(demo.Get("/my").status, 200);
+    auto again = demo.Get("/my/terms?lang=en");
+    EXPECT_TRUE(Contains(again.body, "You accepted this version on")) << again.body;
+    EXPECT_FALSE(Contains(again.body, "/my/ending?terms="));
+    auto c = app_->db->Read();
+    EXPECT_EQ(
+        c->QueryOne("SELECT a.channel FROM terms_acceptances a JOIN terms_versions t ON t.id = "
+                    "a.terms_version_id JOIN members m ON m.id = a.member_id WHERE t.version = '2027-1' AND "
+                    "m.member_number = $1",
+                    {store::Text(app::kDemoMemberNumber)})
+            ->Text(0),
+        "web");
+
+    // Anna declines: the ending page says what is forfeited and that the share stays; confirming ends it.
+    Browser anna = LogIn(app::kDemoAnnaEmail, app::kDemoPersonPassword, "+4520000001");
+    EXPECT_EQ(anna.Get("/my").Header("Location"), "/my/terms");
+    auto ending = anna.Get("/my/ending?terms=2027-1&lang=en");
+    ASSERT_EQ(ending.status, 200) << ending.body;
+    EXPECT_TRUE(Contains(ending.body, "You are declining the new member terms")) << ending.body;
+    EXPECT_TRUE(Contains(ending.body, "name=\"terms_version\" value=\"2027-1\""));
+    std::string anna_csrf = CsrfOf(ending.body);
+    EXPECT_EQ(anna.Post("/my/ending", {{"csrf_token", anna_csrf}, {"terms_version", "2027-1"}}).status, 422)
+        << "not confirmed";
+    auto ended =
+        anna.Post("/my/ending", {{"csrf_token", anna_csrf}, {"terms_version", "2027-1"}, {"confirm", "yes"}});
+    EXPECT_EQ(ended.status, 200) << ended.body;
+    EXPECT_EQ(
+        c->QueryOne("SELECT m.status FROM members m JOIN persons p ON p.id = m.person_id WHERE p.email = $1",
+                    {store::Text(app::kDemoAnnaEmail)})
+            ->Text(0),
+        "ended");
+}
+
 TEST_P(AccountPagesTest, R_MEM_3_ACustomerWithAProfileBecomesAMemberOnceTheSavingsHoldTheShare) {
     Browser peter = LogIn(app::kDemoPeterEmail, app::kDemoPersonPassword, "+4520000002");
     auto overview = peter.Get("/my");
