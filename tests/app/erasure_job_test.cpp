@@ -190,7 +190,29 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
     ASSERT_TRUE(IsOk(app_->marketing->Set(member_id, choices, "test", false)));
     ConsentService consents(*app_->db, app_->clock);
     ASSERT_TRUE(IsOk(consents.Set(member_id, "personalised_offers", true, "app", "offers-2026-1", "test")));
-    ASSERT_TRUE(IsOk(DataExport(*app_->db, app_->clock).ForMemberNumber(number, "service_agent:t")));
+    // An organisation's ordering portal shops for the member (R_OMB_10): its end-customer record names the
+    // member number, and the order is delivered against it.
+    auto portal = app_->SeedPortal();
+    {
+        PortalUser admin{portal.admin_account_id, portal.organisation_id, true, "test"};
+        auto elsa = app_->portal->EndCustomer(admin, portal.elsa_id);
+        ASSERT_TRUE(IsOk(elsa));
+        EndCustomerInput in{elsa->customer.unit_id,
+                            elsa->customer.name,
+                            elsa->customer.street,
+                            elsa->customer.postal_code,
+                            elsa->customer.city,
+                            elsa->customer.note,
+                            "invoice",
+                            "",
+                            number,
+                            true};
+        ASSERT_TRUE(IsOk(app_->portal->UpdateEndCustomer(admin, portal.elsa_id, in)));
+    }
+    auto exported = DataExport(*app_->db, app_->clock).ForMemberNumber(number, "service_agent:t");
+    ASSERT_TRUE(IsOk(exported));
+    EXPECT_EQ((*exported)["portal_end_customers"].size(), 1u)
+        << "the export shows where a portal shops for them";
     std::string national_id_hash;
     {
         auto c = app_->db->Read();
@@ -218,6 +240,7 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
         return Count("SELECT COUNT(*) FROM " + table + " WHERE member_id = $1", {store::Int(member_id)});
     };
     for (const auto& t : deleted) EXPECT_GT(rows(t), 0) << t << " should hold the member's rows before";
+    EXPECT_EQ(rows("portal_end_customers"), 1);
 
     // Ended 2026-11-23T13:00Z. One millisecond before 12 months: nothing; at 12 months: erased, once.
     app_->clock.Set(test::Utc(2027, 11, 23, 13) - 1ms);
@@ -242,6 +265,10 @@ TEST_P(ErasureJobTest, TwelveMonthsAfterTheEndNoPersonalValueRemainsInAnyTable_R
         EXPECT_TRUE(found.empty()) << v << " remains in" << where;
     }
     for (const auto& t : deleted) EXPECT_EQ(rows(t), 0) << t;
+    // The organisation's record of the person it shops for stays, no longer linked to the member.
+    EXPECT_EQ(rows("portal_end_customers"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM portal_end_customers WHERE id = $1", {store::Int(portal.elsa_id)}),
+              1);
     // The heir keeps the household and their own data; the books keep the amounts, without identity.
     auto kept = app_->membership->Get(*heir->member.member_number);
     ASSERT_TRUE(IsOk(kept));
