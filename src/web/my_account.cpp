@@ -190,6 +190,36 @@ Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int sta
     return Html(ctx, status, RenderPage("ending", d));
 }
 
+// The member's home store and address (R_MEM_6): the stores of the market to choose from; the address as the
+// member gives it. The cooperative follows the address, which the operator moves (R_MEM_8).
+Response DetailsPage(const Context& ctx, http::Services& s, const Me& me, int status,
+                     const std::string& error, const std::string& notice, const json& entered = nullptr) {
+    json d = BaseData(ctx, s, me.lang, "details_title", "overview");
+    json stores = json::array();
+    {
+        auto c = s.db.Read();
+        for (const auto& r : c->Query(
+                 "SELECT s.code, s.name, s.city FROM stores s JOIN cooperatives c ON c.id = s.cooperative_id "
+                 "WHERE c.market = $1 ORDER BY s.city, s.name, s.code",
+                 {store::Text(me.view.member.market)}))
+            stores.push_back({{"code", r.Text(0)},
+                              {"label", r.Text(1) + ", " + r.Text(2)},
+                              {"selected", me.view.home_store && me.view.home_store->code == r.Text(0)}});
+    }
+    d["stores"] = stores;
+    d["may_change_store"] = me.view.member.member_number.has_value();
+    const auto& person = me.view.member.person;
+    d["street"] = entered.is_object() ? entered.value("street", "") : person.street;
+    d["postal_code"] = entered.is_object() ? entered.value("postal_code", "") : person.postal_code;
+    d["city"] = entered.is_object() ? entered.value("city", "") : person.city;
+    d["email"] = person.email.value_or("");
+    d["phone"] = person.phone.value_or("");
+    if (me.view.cooperative) d["cooperative"] = me.view.cooperative->name;
+    if (!error.empty()) d["error"] = error;
+    if (!notice.empty()) d["notice"] = notice;
+    return Html(ctx, status, RenderPage("details", d));
+}
+
 // The member terms (R_MEM_9): the latest version in full, when it was accepted, and the answer a major change
 // needs: accept, or decline (which ends the membership, on the ending page).
 Response TermsPage(const Context& ctx, http::Services& s, const Me& me, int status,
@@ -444,6 +474,58 @@ void AddMyAccountPages(http::Router& router, http::Services& s) {
         Response r = Html(ctx, 200, RenderPage("ended", d));
         r.headers.emplace_back("Set-Cookie", http::SessionCookie("", 0));
         return r;
+    });
+
+    // R_MEM_6: the home store can be changed at any time; the address as the member gives it.
+    router.Add("GET", "/my/details", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        std::string done(ctx.request.Query("done").value_or(""));
+        std::string notice = done == "store"     ? Cat().Text("details_saved_store", me.lang)
+                             : done == "address" ? Cat().Text("details_saved_address", me.lang)
+                                                 : std::string();
+        return DetailsPage(ctx, s, me, 200, "", notice);
+    });
+    router.Add("POST", "/my/details/home-store", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        auto form = ParseForm(ctx.request);
+        std::string code = form ? Field(*form, "store") : std::string();
+        if (code.empty() || code.size() > 64 || !me.view.member.member_number)
+            return DetailsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang), "");
+        auto done = s.membership.ChangeHomeStore(*me.view.member.member_number, code, ctx.principal.Actor());
+        if (!done)
+            return DetailsPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang), "");
+        return SeeOther("/my/details?done=store");
+    });
+    router.Add("POST", "/my/details/address", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        auto form = ParseForm(ctx.request);
+        if (!form) return DetailsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang), "");
+        json entered = {{"street", Field(*form, "street").substr(0, 200)},
+                        {"postal_code", Field(*form, "postal_code").substr(0, 16)},
+                        {"city", Field(*form, "city").substr(0, 100)}};
+        if (entered["street"].get<std::string>().empty() ||
+            entered["postal_code"].get<std::string>().empty() || entered["city"].get<std::string>().empty())
+            return DetailsPage(ctx, s, me, 422, Cat().Text("details_error_address", me.lang), "", entered);
+        if (!me.view.member.member_number)
+            return DetailsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang), "", entered);
+        // Phone and e-mail stay as they are: a change of those is confirmed by a code (customer service).
+        app::ContactInput contact;
+        contact.email = me.view.member.person.email;
+        contact.phone = me.view.member.person.phone;
+        contact.street = entered["street"];
+        contact.postal_code = entered["postal_code"];
+        contact.city = entered["city"];
+        auto done = s.membership.ChangeContact(*me.view.member.member_number, contact, ctx.principal.Actor());
+        if (!done)
+            return DetailsPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang), "",
+                               entered);
+        return SeeOther("/my/details?done=address");
     });
 
     // R_MEM_9: the terms; a major change not yet accepted is asked for after login (the overview sends here).

@@ -238,6 +238,67 @@ TEST_P(AccountPagesTest, R_LIFE_1_AMemberEndsTheMembershipHavingReadWhatIsForfei
     EXPECT_EQ(anna.Get("/my").status, 303);
 }
 
+TEST_P(AccountPagesTest, R_MEM_6_AMemberChangesTheHomeStoreAndTheAddress) {
+    Browser anna = LogIn(app::kDemoAnnaEmail, app::kDemoPersonPassword, "+4520000001");
+    auto page = anna.Get("/my/details?lang=en");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_TRUE(Contains(page.body, "Your home store")) << page.body;
+    EXPECT_FALSE(Contains(page.body, "se-umea-1")) << "only the market's stores";
+    std::string csrf = CsrfOf(page.body);
+    auto c = app_->db->Read();
+    auto other = c->QueryOne(
+        "SELECT s.code FROM stores s JOIN cooperatives co ON co.id = s.cooperative_id WHERE co.market = 'dk' "
+        "AND "
+        "s.id <> (SELECT m.home_store_id FROM members m JOIN persons p ON p.id = m.person_id WHERE p.email = "
+        "$1) "
+        "ORDER BY s.id LIMIT 1",
+        {store::Text(app::kDemoAnnaEmail)});
+    ASSERT_TRUE(other);
+    auto moved = anna.Post("/my/details/home-store", {{"csrf_token", csrf}, {"store", other->Text(0)}});
+    ASSERT_EQ(moved.status, 303) << moved.body;
+    auto home = [&] {
+        return c
+            ->QueryOne(
+                "SELECT s.code FROM members m JOIN persons p ON p.id = m.person_id JOIN stores s ON s.id = "
+                "m.home_store_id WHERE p.email = $1",
+                {store::Text(app::kDemoAnnaEmail)})
+            ->Text(0);
+    };
+    EXPECT_EQ(home(), other->Text(0));
+    EXPECT_TRUE(Contains(anna.Get("/my/details?done=store&lang=en").body, "Your home store is saved."));
+    EXPECT_EQ(anna.Post("/my/details/home-store", {{"csrf_token", csrf}, {"store", "se-umea-1"}}).status, 422)
+        << "a store of another market";
+    EXPECT_EQ(anna.Post("/my/details/home-store", {{"store", other->Text(0)}}).status, 403)
+        << "no CSRF token";
+
+    auto missing =
+        anna.Post("/my/details/address",
+                  {{"csrf_token", csrf}, {"street", "Nygade 3"}, {"postal_code", ""}, {"city", "Odense"}});
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_TRUE(Contains(missing.body, "value=\"Nygade 3\"")) << "the form keeps the entry";
+    auto saved = anna.Post(
+        "/my/details/address",
+        {{"csrf_token", csrf}, {"street", "Nygade 3"}, {"postal_code", "5000"}, {"city", "Odense C"}});
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    auto person = c->QueryOne("SELECT street, postal_code, city, phone FROM persons WHERE email = $1",
+                              {store::Text(app::kDemoAnnaEmail)});
+    EXPECT_EQ(person->Text(0), "Nygade 3");
+    EXPECT_EQ(person->Text(1), "5000");
+    EXPECT_EQ(person->Text(2), "Odense C");
+    EXPECT_EQ(person->Text(3), "+4520000001") << "the phone is kept";
+
+    // The demo member's contact data cannot be changed (R_MEM_10).
+    Browser demo = Demo();
+    auto demo_page = demo.Get("/my/details");
+    ASSERT_EQ(demo_page.status, 200);
+    auto refused = demo.Post("/my/details/address", {{"csrf_token", CsrfOf(demo_page.body)},
+                                                     {"street", "Andetsteds 1"},
+                                                     {"postal_code", "5000"},
+                                                     {"city", "Odense"}});
+    EXPECT_GE(refused.status, 400);
+    EXPECT_LT(refused.status, 500);
+}
+
 TEST_P(AccountPagesTest, R_MEM_9_AMajorChangeIsAskedAfterLoginAndMayBeAcceptedOrDeclined) {
     // A minor change asks nothing; a major one is asked on the next login.
     auto publish = [&](const std::string& version, bool major) {

@@ -50,6 +50,7 @@ export default async function ({ browser, base }) {
     await everyLanguage([["phone", page]], "/my/privacy", "privacy");
     await everyLanguage([["phone", page]], "/my/ending", "ending");
     await everyLanguage([["phone", page]], "/my/terms", "terms");
+    await everyLanguage([["phone", page]], "/my/details", "details");
     await page.goto("/my?lang=en");
     await page.getByRole("button", { name: "Log out" }).first().click();
 
