@@ -597,6 +597,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
     bench_search->add_option("--seed", bench_search_options.seed, "random seed");
     bench_search->add_option("--market", bench_search_options.market, "market")->capture_default_str();
+    bench_search->add_flag("--keep", bench_search_options.keep,
+                           "keep the database file or schema (for EXPLAIN)");
 
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");

@@ -237,7 +237,10 @@ std::vector<int64_t> CatalogueRepository::StoresOf(int64_t product_id) {
 
 std::vector<ProductRecord> CatalogueRepository::Search(const ProductSearch& q, int64_t* total) {
     const bool pg = c_.engine() == Engine::kPostgres;
-    std::string where = "WHERE p.market = $1 AND p.active = 1";
+    // On SQLite, "+" keeps the planner off the (market, ean) index: without statistics it takes market = ?
+    // for a few rows and walks every product of the market through it, where the category's index (or a plain
+    // scan, or the full-text index) is the better road (docs/benchmarks.md, "Portal search").
+    std::string where = pg ? "WHERE p.market = $1 AND p.active = 1" : "WHERE +p.market = $1 AND p.active = 1";
     std::vector<Value> params = {Text(q.market)};
     std::string order = " ORDER BY p.name, p.id";
     std::string from = std::string(kProductColumns);
@@ -251,7 +254,11 @@ std::vector<ProductRecord> CatalogueRepository::Search(const ProductSearch& q, i
             where += " AND p.search @@ to_tsquery(" + cfg + ", " + n + ")";
             order = " ORDER BY ts_rank(p.search, to_tsquery(" + cfg + ", " + n + ")) DESC, p.name, p.id";
         } else {
-            from += "JOIN products_fts f ON f.rowid = p.id ";
+            // The full-text index drives the join (CROSS JOIN keeps SQLite from reordering it): left to
+            // itself, without statistics, the planner walks the market's products and runs the MATCH once
+            // for each (seconds at 50 000 products; docs/benchmarks.md, "Portal search").
+            from.replace(from.find(" FROM products p "), std::string_view(" FROM products p ").size(),
+                         " FROM products_fts f CROSS JOIN products p ON p.id = f.rowid ");
             where += " AND products_fts MATCH " + n;
             order = " ORDER BY bm25(products_fts), p.name, p.id";
         }
@@ -262,14 +269,23 @@ std::vector<ProductRecord> CatalogueRepository::Search(const ProductSearch& q, i
     }
     if (q.store_id) {
         params.push_back(Int(*q.store_id));
-        where +=
-            " AND (p.all_stores = 1 OR EXISTS (SELECT 1 FROM product_stores s WHERE s.product_id = p.id AND "
-            "s.store_id = $" +
-            std::to_string(params.size()) + "))";
+        const std::string store = "$" + std::to_string(params.size());
+        // On PostgreSQL the store's own products as one uncorrelated list, not a correlated EXISTS: under the
+        // OR, it costs that as one index probe a row (a plan cost of 420 000 for a scan of 2 700), over
+        // jit_above_cost, and compiling the plan then takes longer than running it. SQLite's probe a row is
+        // cheaper than building the list for a page of words.
+        const std::string sold_here =
+            pg ? "p.id IN (SELECT s.product_id FROM product_stores s WHERE s.store_id = " + store + ")"
+               : "EXISTS (SELECT 1 FROM product_stores s WHERE s.product_id = p.id AND s.store_id = " +
+                     store + ")";
+        where += " AND (p.all_stores = 1 OR " + sold_here + ")";
     }
     if (total) {
+        // Without the category: every product has one (a foreign key), and the join is a third of the count.
         std::string count_from = from;
         count_from.replace(0, count_from.find(" FROM "), "SELECT COUNT(*)");
+        count_from.erase(count_from.find("JOIN catalogue_categories c "),
+                         std::string_view("JOIN catalogue_categories c ON c.id = p.category_id ").size());
         *total = c_.QueryOne(count_from + where, params)->Int(0);
     }
     if (!q.prefer.empty()) {
