@@ -928,6 +928,7 @@ int BenchSearch(const app::Config& cfg, const BenchSearchOptions& options) {
         q.store_code = store_code;
         q.limit = sq.kind == kStartPage ? 12 : 50;
         q.offset = 0;
+        q.count = sq.kind != kStartPage;  // the start page shows no total (PortalService::CurrentItems)
         auto r = catalogue.Search(q);
         if (!r) throw std::runtime_error("search \"" + sq.text + "\" failed: " + r.error().detail);
         page = std::move(*r);

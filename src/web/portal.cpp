@@ -414,7 +414,7 @@ Response ShopPage(const Context& ctx, http::Services& s, const Visitor& v, const
         d["offers"] = offers;
         d["has_offers"] = !offers.empty();
         json current = json::array();
-        if (auto found = s.portal->Search(v.who, id, "", std::nullopt, 12, 0))
+        if (auto found = s.portal->CurrentItems(v.who, id, 12))
             for (const auto& p : found->items) current.push_back(ProductJson(v, p.product, "c"));
         d["current"] = current;
         d["has_current"] = !current.empty();

@@ -549,7 +549,9 @@ Result<ProductPage> CatalogueService::Search(const Query& q) {
             for (const auto& a : mine.products) s.prefer.push_back(a.ean);
         }
     }
-    for (const auto& p : repo.Search(s, &page.total)) page.items.push_back(View(p, categories));
+    for (const auto& p : repo.Search(s, q.count ? &page.total : nullptr))
+        page.items.push_back(View(p, categories));
+    if (!q.count) page.total = static_cast<int64_t>(page.items.size());
     return page;
 }
 

@@ -82,6 +82,9 @@ class CatalogueService {
         // likely to want come first among equal text matches (docs/offers.md); otherwise, and when unset,
         // the order is the plain search's.
         std::optional<int64_t> personalise_for;
+        // false: the page only, without counting every match (ProductPage::total is then the page's size);
+        // for a page that shows no total, such as the shop's start page.
+        bool count = true;
     };
     // A category includes its subcategories.
     core::Result<ProductPage> Search(const Query& q);

@@ -402,6 +402,18 @@ Result<ProductPage> PortalService::Search(const PortalUser& who, int64_t end_cus
                                           const std::string& text,
                                           const std::optional<std::string>& category_code, int64_t limit,
                                           int64_t offset) {
+    return SearchIn(who, end_customer_id, text, category_code, limit, offset, true);
+}
+
+Result<ProductPage> PortalService::CurrentItems(const PortalUser& who, int64_t end_customer_id,
+                                                int64_t limit) {
+    return SearchIn(who, end_customer_id, "", std::nullopt, limit, 0, false);
+}
+
+Result<ProductPage> PortalService::SearchIn(const PortalUser& who, int64_t end_customer_id,
+                                            const std::string& text,
+                                            const std::optional<std::string>& category_code, int64_t limit,
+                                            int64_t offset, bool count) {
     OrganisationView org;
     {
         auto c = db_.Read();
@@ -416,6 +428,7 @@ Result<ProductPage> PortalService::Search(const PortalUser& who, int64_t end_cus
     q.store_code = org.record.store_code;
     q.limit = limit;
     q.offset = offset;
+    q.count = count;
     return catalogue_.Search(q);
 }
 

@@ -173,6 +173,8 @@ class PortalService {
     core::Result<ProductPage> Search(const PortalUser& who, int64_t end_customer_id, const std::string& text,
                                      const std::optional<std::string>& category_code, int64_t limit,
                                      int64_t offset);
+    // The start page's "current items": the first of the store's assortment, not counted.
+    core::Result<ProductPage> CurrentItems(const PortalUser& who, int64_t end_customer_id, int64_t limit);
     core::Result<std::vector<CategoryNode>> Categories(const PortalUser& who);
     // The start page's offers: member campaigns in force in the store, with their products.
     struct ShopOffer {
@@ -232,6 +234,10 @@ class PortalService {
                                     const std::vector<PickedLine>& picked, const std::string& actor);
 
   private:
+    core::Result<ProductPage> SearchIn(const PortalUser& who, int64_t end_customer_id,
+                                       const std::string& text,
+                                       const std::optional<std::string>& category_code, int64_t limit,
+                                       int64_t offset, bool count);
     core::Result<OrganisationView> OrganisationOf(store::Connection& c, int64_t organisation_id);
     core::Result<EndCustomerView> CustomerOf(store::Connection& c, const PortalUser& who, int64_t id);
     core::Result<CartView> CartOf(store::Connection& c, const PortalUser& who, int64_t end_customer_id);
