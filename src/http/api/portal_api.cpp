@@ -186,6 +186,24 @@ Response NotFound(Context& ctx, const std::string& what) {
     return Problem(core::Error::NotFound("no such " + what), ctx.request.request_id);
 }
 
+// A body field that must be true or false (a problem is recorded when it is missing); false then.
+bool RequiredBool(Fields& f, const std::string& name) {
+    auto v = f.OptionalBool(name);
+    if (!v) f.Fail(name, "is required: true or false");
+    return v.value_or(false);
+}
+
+struct Paging {
+    int64_t limit = 50, offset = 0;
+};
+// ?limit= and ?offset= as whole numbers (the service checks their ranges).
+core::Result<Paging> PagingOf(const Context& ctx) {
+    auto limit = ParseId(std::string(ctx.request.Query("limit").value_or("50")));
+    auto offset = ParseId(std::string(ctx.request.Query("offset").value_or("0")));
+    if (!limit || !offset) return core::Error::Invalid("limit and offset are whole numbers", "limit");
+    return Paging{*limit, *offset};
+}
+
 core::Result<app::EndCustomerInput> ReadCustomer(const json& body) {
     Fields f(body);
     app::EndCustomerInput in;
@@ -279,10 +297,9 @@ void AddPortalRoutes(Router& router, Services& s) {
         auto body = ParseObject(ctx.request);
         if (!body) return Problem(body.error(), ctx.request.request_id);
         Fields f(*body);
-        auto active = f.OptionalBool("active");
-        if (!active) f.Fail("active", "is required: true or false");
+        bool active = RequiredBool(f, "active");
         if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
-        return Reply(ctx, portal.SetUserActive(UserOf(ctx.principal), *id, *active), 200, UserJson);
+        return Reply(ctx, portal.SetUserActive(UserOf(ctx.principal), *id, active), 200, UserJson);
     });
     router.Add("GET", "/api/v1/portal/units", kPortal, [&portal](Context& ctx) {
         return Reply(ctx, portal.Units(UserOf(ctx.principal)), 200,
@@ -317,22 +334,18 @@ void AddPortalRoutes(Router& router, Services& s) {
         auto body = ParseObject(ctx.request);
         if (!body) return Problem(body.error(), ctx.request.request_id);
         Fields f(*body);
-        auto active = f.OptionalBool("active");
-        if (!active) f.Fail("active", "is required: true or false");
+        bool active = RequiredBool(f, "active");
         if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
-        return Reply(ctx, portal.SetSlotActive(UserOf(ctx.principal), *id, *active), 200, SlotJson);
+        return Reply(ctx, portal.SetSlotActive(UserOf(ctx.principal), *id, active), 200, SlotJson);
     });
 
     // End customers (R_OMB_8: each with its status and next delivery).
     router.Add("GET", "/api/v1/portal/end-customers", kPortal, [&portal](Context& ctx) {
-        auto limit = ParseId(std::string(ctx.request.Query("limit").value_or("50")));
-        auto offset = ParseId(std::string(ctx.request.Query("offset").value_or("0")));
-        if (!limit || !offset)
-            return Problem(core::Error::Invalid("limit and offset are whole numbers", "limit"),
-                           ctx.request.request_id);
-        auto page =
-            portal.EndCustomers(UserOf(ctx.principal), std::string(ctx.request.Query("q").value_or("")),
-                                *limit, *offset, ctx.request.Query("inactive").value_or("") == "true");
+        auto paging = PagingOf(ctx);
+        if (!paging) return Problem(paging.error(), ctx.request.request_id);
+        auto page = portal.EndCustomers(UserOf(ctx.principal),
+                                        std::string(ctx.request.Query("q").value_or("")), paging->limit,
+                                        paging->offset, ctx.request.Query("inactive").value_or("") == "true");
         return Reply(ctx, page, 200, [](const app::EndCustomerPage& p) {
             json items = json::array();
             for (const auto& v : p.items) items.push_back(CustomerJson(v));
@@ -366,16 +379,13 @@ void AddPortalRoutes(Router& router, Services& s) {
         "GET", "/api/v1/portal/end-customers/{end_customer_id}/products", kPortal, [&portal](Context& ctx) {
             auto id = IdParam(ctx, "end_customer_id");
             if (!id) return NotFound(ctx, "end customer");
-            auto limit = ParseId(std::string(ctx.request.Query("limit").value_or("50")));
-            auto offset = ParseId(std::string(ctx.request.Query("offset").value_or("0")));
-            if (!limit || !offset)
-                return Problem(core::Error::Invalid("limit and offset are whole numbers", "limit"),
-                               ctx.request.request_id);
+            auto paging = PagingOf(ctx);
+            if (!paging) return Problem(paging.error(), ctx.request.request_id);
             std::optional<std::string> category;
             if (auto c = ctx.request.Query("category")) category = std::string(*c);
             auto page =
                 portal.Search(UserOf(ctx.principal), *id, std::string(ctx.request.Query("q").value_or("")),
-                              category, *limit, *offset);
+                              category, paging->limit, paging->offset);
             return Reply(ctx, page, 200, [](const app::ProductPage& p) {
                 json items = json::array();
                 for (const auto& v : p.items) items.push_back(ProductJson(v.product));
@@ -454,10 +464,9 @@ void AddPortalRoutes(Router& router, Services& s) {
                    auto body = ParseObject(ctx.request);
                    if (!body) return Problem(body.error(), ctx.request.request_id);
                    Fields f(*body);
-                   auto substitute = f.OptionalBool("substitute");
-                   if (!substitute) f.Fail("substitute", "is required: true or false");
+                   bool substitute = RequiredBool(f, "substitute");
                    if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
-                   return Reply(ctx, portal.SetSubstitute(UserOf(ctx.principal), *id, "", *substitute), 200,
+                   return Reply(ctx, portal.SetSubstitute(UserOf(ctx.principal), *id, "", substitute), 200,
                                 CartJson);
                });
     router.Add(
