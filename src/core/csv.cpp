@@ -31,7 +31,19 @@ size_t RunLength(const char* begin, const char* end, const Stops& stops) {
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+std::string FieldMessage(size_t column, std::string_view what) {
+    return "Field " + std::to_string(column) + " " + std::string(what);
+}
+
+enum class State {
+    kFieldStart,     // nothing of the next field read yet
+    kUnquoted,       // inside a field that did not start with a quote
+    kQuoted,         // inside a quoted field
+    kQuoteInQuoted,  // just read a quote inside a quoted field: closing quote, or first half of ""
+};
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
@@ -72,19 +84,6 @@ bool IsValidUtf8(std::string_view s) {
     }
     return true;
 }
-
-std::string FieldMessage(size_t column, std::string_view what) {
-    return "Field " + std::to_string(column) + " " + std::string(what);
-}
-
-enum class State {
-    kFieldStart,     // nothing of the next field read yet
-    kUnquoted,       // inside a field that did not start with a quote
-    kQuoted,         // inside a quoted field
-    kQuoteInQuoted,  // just read a quote inside a quoted field: closing quote, or first half of ""
-};
-
-}  // namespace
 
 CsvReader::CsvReader(std::istream& in, CsvLimits limits) : CsvReader(in, limits, kChunkBytes) {}
 

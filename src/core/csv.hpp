@@ -9,6 +9,10 @@
 
 namespace andel::core {
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. Here because the CSV
+// reader was its first user; form fields that end up in JSON are checked with it too.
+bool IsValidUtf8(std::string_view s);
+
 // Bounds on one record, so a hostile partner file cannot make the reader hold more than
 // max_fields * max_field_bytes plus one read chunk, whatever its size.
 struct CsvLimits {

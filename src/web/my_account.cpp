@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #include "app/lifecycle/membership_ending.hpp"
+#include "app/membership/contact_change.hpp"
 #include "app/membership/terms.hpp"
 #include "app/privacy/consent.hpp"
 #include "app/privacy/data_export.hpp"
+#include "core/csv.hpp"
 #include "http/urlencoded.hpp"
 #include "web/page.hpp"
 #include "web/render.hpp"
@@ -193,7 +195,8 @@ Response EndingPage(const Context& ctx, http::Services& s, const Me& me, int sta
 // The member's home store and address (R_MEM_6): the stores of the market to choose from; the address as the
 // member gives it. The cooperative follows the address, which the operator moves (R_MEM_8).
 Response DetailsPage(const Context& ctx, http::Services& s, const Me& me, int status,
-                     const std::string& error, const std::string& notice, const json& entered = nullptr) {
+                     const std::string& error, const std::string& notice, const json& entered = nullptr,
+                     const json& contact = nullptr) {
     json d = BaseData(ctx, s, me.lang, "details_title", "overview");
     json stores = json::array();
     {
@@ -214,10 +217,26 @@ Response DetailsPage(const Context& ctx, http::Services& s, const Me& me, int st
     d["city"] = entered.is_object() ? entered.value("city", "") : person.city;
     d["email"] = person.email.value_or("");
     d["phone"] = person.phone.value_or("");
+    d["may_change_contact"] = !me.view.member.is_demo;  // R_MEM_10: the demo member's data stays
+    if (contact.is_object()) d["contact"] = contact;
     if (me.view.cooperative) d["cooperative"] = me.view.cooperative->name;
     if (!error.empty()) d["error"] = error;
     if (!notice.empty()) d["notice"] = notice;
     return Html(ctx, status, RenderPage("details", d));
+}
+
+// The second half of a contact change: the code sent to the new address.
+Response ContactCodePage(const Context& ctx, http::Services& s, const Me& me, int status,
+                         const app::ContactChangeStarted& started, const std::string& error) {
+    json d = BaseData(ctx, s, me.lang, "contact_code_title", "overview");
+    d["challenge"] = started.challenge;
+    d["channel"] = started.channel;
+    d["hint"] = started.destination_hint;
+    d["sent"] =
+        Cat().Format(started.channel == "email" ? "contact_code_sent_email" : "contact_code_sent_phone",
+                     me.lang, {{"destination", started.destination_hint}});
+    if (!error.empty()) d["code_error"] = error;
+    return Html(ctx, status, RenderPage("contact_code", d));
 }
 
 // The member terms (R_MEM_9): the latest version in full, when it was accepted, and the answer a major change
@@ -484,6 +503,8 @@ void AddMyAccountPages(http::Router& router, http::Services& s) {
         std::string done(ctx.request.Query("done").value_or(""));
         std::string notice = done == "store"     ? Cat().Text("details_saved_store", me.lang)
                              : done == "address" ? Cat().Text("details_saved_address", me.lang)
+                             : done == "email"   ? Cat().Text("contact_saved_email", me.lang)
+                             : done == "phone"   ? Cat().Text("contact_saved_phone", me.lang)
                                                  : std::string();
         return DetailsPage(ctx, s, me, 200, "", notice);
     });
@@ -526,6 +547,60 @@ void AddMyAccountPages(http::Router& router, http::Services& s) {
             return DetailsPage(ctx, s, me, StatusOf(done.error()), ErrorText(done.error(), me.lang), "",
                                entered);
         return SeeOther("/my/details?done=address");
+    });
+
+    // A new e-mail or mobile number: a code goes to the new address, and the change is made when it comes
+    // back (app::ContactChanges); the old address is told.
+    router.Add("POST", "/my/details/contact", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        auto form = ParseForm(ctx.request);
+        std::string channel = form ? Field(*form, "channel") : std::string();
+        if (channel != "email" && channel != "phone")
+            return DetailsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang), "");
+        std::string value = Field(*form, "value").substr(0, 254);
+        json contact = {{"channel", channel}, {"value", value}, {channel, true}};
+        if (!core::IsValidUtf8(value)) {
+            contact["value"] = "";
+            contact["error"] = Cat().Text("contact_error_" + channel, me.lang);
+            return DetailsPage(ctx, s, me, 422, "", "", nullptr, contact);
+        }
+        auto started = app::ContactChanges(s.db, s.clock, s.sealer, s.auth)
+                           .Start(me.view.member.id, channel, value, me.lang);
+        if (!started) {
+            const auto& e = started.error();
+            contact["error"] =
+                e.code == core::ErrorCode::kConflict      ? Cat().Text("contact_error_taken", me.lang)
+                : e.code == core::ErrorCode::kRateLimited ? Cat().Text("contact_error_limit", me.lang)
+                : e.rule.empty()                          ? Cat().Text("contact_error_" + channel, me.lang)
+                                                          : ErrorText(e, me.lang);
+            return DetailsPage(ctx, s, me, StatusOf(e), "", "", nullptr, contact);
+        }
+        return ContactCodePage(ctx, s, me, 200, *started, "");
+    });
+    router.Add("POST", "/my/details/contact/confirm", {}, [&s](Context& ctx) {
+        auto got = Member(ctx, s);
+        if (auto* r = std::get_if<Response>(&got)) return *r;
+        const Me& me = std::get<Me>(got);
+        auto form = ParseForm(ctx.request);
+        std::string challenge = form ? Field(*form, "challenge") : std::string();
+        std::string channel = form ? Field(*form, "channel") : std::string();
+        if (challenge.empty() || challenge.size() > 100 || (channel != "email" && channel != "phone"))
+            return DetailsPage(ctx, s, me, 400, Cat().Text("error_form", me.lang), "");
+        std::string code = Field(*form, "code").substr(0, 16);
+        std::erase(code, ' ');  // "123 456" as a phone may show it
+        auto done = app::ContactChanges(s.db, s.clock, s.sealer, s.auth)
+                        .Confirm(me.view.member.id, challenge, code, me.lang, ctx.principal.Actor());
+        if (!done) {
+            const auto& e = done.error();
+            if (e.code == core::ErrorCode::kNotFound)  // finished or replaced: start again
+                return DetailsPage(ctx, s, me, 404, Cat().Text("contact_error_gone", me.lang), "");
+            if (e.field != "code") return DetailsPage(ctx, s, me, StatusOf(e), ErrorText(e, me.lang), "");
+            app::ContactChangeStarted again{challenge, channel, Field(*form, "hint").substr(0, 80), 0};
+            return ContactCodePage(ctx, s, me, StatusOf(e), again, Cat().Text("contact_error_code", me.lang));
+        }
+        return SeeOther("/my/details?done=" + done->channel);
     });
 
     // R_MEM_9: the terms; a major change not yet accepted is asked for after login (the overview sends here).

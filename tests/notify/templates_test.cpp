@@ -13,13 +13,22 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kKeys = {"account_locked",       "inactivity_notice",
-                                        "login_code",           "no_cooperative_member_notice",
-                                        "portal_delivery_note", "portal_order_confirmation",
-                                        "relogin_logged_out",   "relogin_reminder",
-                                        "relogin_turn",         "reset_code",
-                                        "reset_link",           "staff_reset_sent",
-                                        "terms_changed",        "welcome_link"};
+const std::vector<std::string> kKeys = {"account_locked",
+                                        "contact_change_code",
+                                        "contact_changed_notice",
+                                        "inactivity_notice",
+                                        "login_code",
+                                        "no_cooperative_member_notice",
+                                        "portal_delivery_note",
+                                        "portal_order_confirmation",
+                                        "relogin_logged_out",
+                                        "relogin_reminder",
+                                        "relogin_turn",
+                                        "reset_code",
+                                        "reset_link",
+                                        "staff_reset_sent",
+                                        "terms_changed",
+                                        "welcome_link"};
 const std::vector<std::string> kLanguages = {"da", "en", "nb", "sv"};
 
 // Every parameter any message takes.

@@ -74,6 +74,7 @@ const std::vector<ExportCoverage>& ExportCoverageList() {
         {"accounts", true, "member_id (never the password hash or TOTP seed)", "deleted"},
         {"sessions", true, "account_id (never the token hash)", "deleted"},
         {"auth_challenges", true, "account_id (never the code hash or sealed payload)", "deleted"},
+        {"contact_changes", true, "member_id (never the code hash or the sealed new value)", "deleted"},
         {"audit_log", true, "subject_member_id",
          "kept (who did what, when) without its detail; an 'erased' entry added"},
         {"outbox", true, "member_id or account_id (never the sealed body)",
@@ -270,6 +271,11 @@ Result<json> DataExport::ForMember(int64_t member_id) {
              "ORDER BY ch.id",
              {id}, {"purpose", "channel", "created_at", "expires_at", "consumed_at"},
              {"created_at", "expires_at", "consumed_at"});
+    out["contact_changes"] = Rows(c,
+                                  "SELECT channel, created_at, expires_at, consumed_at FROM contact_changes "
+                                  "WHERE member_id = $1 ORDER BY id",
+                                  {id}, {"channel", "created_at", "expires_at", "consumed_at"},
+                                  {"created_at", "expires_at", "consumed_at"});
     out["messages_sent"] =
         Rows(c,
              "SELECT o.channel, o.recipient, o.template, o.language, o.marketing, o.status, "

@@ -60,6 +60,7 @@ struct Statements {
         };
         by_member = {
             "DELETE FROM inbox_messages WHERE " + in("member_id"),
+            "DELETE FROM contact_changes WHERE " + in("member_id"),
             "DELETE FROM outbox WHERE " + in("member_id"),
             "DELETE FROM relogin_participants WHERE " + in("member_id"),
             "DELETE FROM accounts WHERE " + in("member_id"),

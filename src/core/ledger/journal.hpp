@@ -37,6 +37,8 @@ inline constexpr const char* kPartnerWriteOff = "partner_write_off";
 inline constexpr const char* kPartnerPaid = "partner_paid";  // what partners paid the operator (R_PART_4)
 // What ended memberships forfeited (R_LIFE_2, R_BON_9): the operator's counter-account.
 inline constexpr const char* kForfeiture = "forfeiture";
+// What the back office credited or took back by hand, with a reason (RewardAdjustments).
+inline constexpr const char* kAdjustment = "adjustment";
 }  // namespace account_kind
 
 // Whose value an account holds: a member's must never go below zero.

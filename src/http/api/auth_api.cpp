@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "app/membership/contact_change.hpp"
 #include "app/membership/terms.hpp"
 #include "app/transaction.hpp"
 #include "core/csv.hpp"
@@ -88,6 +89,14 @@ bool HasAccount(const Context& ctx) { return ctx.principal.account_id.has_value(
 Response NoAccount(const Context& ctx) {
     return Problem(core::Error::Forbidden("this route is for a person's session, not an API key"),
                    ctx.request.request_id);
+}
+
+// The language the signed-in person chose for messages (their account's).
+std::string AccountLanguage(Services& s, const Context& ctx) {
+    if (!ctx.principal.account_id) return "en";
+    auto c = s.db.Read();
+    auto a = store::AccountRepository(*c).Find(*ctx.principal.account_id);
+    return a ? a->language : "en";
 }
 
 const std::set<std::string> kPeople = {
@@ -233,6 +242,44 @@ void AddAuthRoutes(Router& router, Services& s) {
             s.auth.ChangePassword(*ctx.principal.account_id, current, next, ctx.principal.session_public_id);
         if (!done) return Problem(done.error(), ctx.request.request_id);
         return JsonResponse(200, {{"status", "changed"}});
+    });
+
+    // A member changes their e-mail or mobile number: a code goes to the new address (202); the change is
+    // made when it comes back, and the old address is told.
+    router.Add("POST", "/api/v1/me/contact-changes", kMembers, [&s](Context& ctx) {
+        if (!ctx.principal.member_id) return NoAccount(ctx);
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string channel = f.RequiredString("channel", 8);
+        std::string value = f.RequiredString("value", 254);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        auto started = app::ContactChanges(s.db, s.clock, s.sealer, s.auth)
+                           .Start(*ctx.principal.member_id, channel, value, AccountLanguage(s, ctx));
+        if (!started) return Problem(started.error(), ctx.request.request_id);
+        return JsonResponse(202,
+                            {{"challenge", started->challenge},
+                             {"channel", started->channel},
+                             {"destination_hint", started->destination_hint},
+                             {"expires_at", core::FormatTimestamp(core::FromMillis(started->expires_at))}});
+    });
+    router.Add("POST", "/api/v1/me/contact-changes/confirm", kMembers, [&s](Context& ctx) {
+        if (!ctx.principal.member_id) return NoAccount(ctx);
+        auto body = ParseObject(ctx.request);
+        if (!body) return Problem(body.error(), ctx.request.request_id);
+        Fields f(*body);
+        std::string challenge = f.RequiredString("challenge", 100);
+        std::string code = f.RequiredString("code", 16);
+        if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+        auto changed = app::ContactChanges(s.db, s.clock, s.sealer, s.auth)
+                           .Confirm(*ctx.principal.member_id, challenge, code, AccountLanguage(s, ctx),
+                                    ctx.principal.Actor());
+        if (!changed) return Problem(changed.error(), ctx.request.request_id);
+        auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+        return JsonResponse(200, {{"status", "changed"},
+                                  {"channel", changed->channel},
+                                  {"email", opt(changed->email)},
+                                  {"phone", opt(changed->phone)}});
     });
 
     // Forgotten password (R_AUTH_2): a code by SMS when a mobile is on file, else an e-mail link.

@@ -1,4 +1,5 @@
 #include "app/crypto.hpp"
+#include "app/ledger/adjustment_service.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
 #include "http/api/api.hpp"
@@ -324,6 +325,40 @@ void AddLedgerRoutes(Router& router, Services& s) {
                                   {"household_id", m->household_id ? json(*m->household_id) : json(nullptr)},
                                   {"accounts", accounts}});
     });
+
+    // The back office credits or takes back a household's points or bonus by hand, with a reason (the staff
+    // member and the reason are on the entry and in the member's audit trail). Idempotency-Key makes a retry
+    // safe: the same body answers 200 with the first result, another body is 409.
+    router.Add(
+        "POST", "/api/v1/members/{member_number}/adjustments", {app::kRoleBackOffice}, [&s](Context& ctx) {
+            auto key = ctx.request.Header("idempotency-key");
+            if (!key || key->empty() || key->size() > 64)
+                return Problem(
+                    core::Error::Malformed("an Idempotency-Key header of 1 to 64 characters is required",
+                                           "Idempotency-Key"),
+                    ctx.request.request_id);
+            auto body = ParseObject(ctx.request);
+            if (!body) return Problem(body.error(), ctx.request.request_id);
+            Fields f(*body);
+            app::AdjustmentInput in;
+            in.member_number = ctx.Param("member_number");
+            in.amount = f.RequiredInt("amount", -app::RewardAdjustments::kMaxAmount,
+                                      app::RewardAdjustments::kMaxAmount);
+            in.reason = f.RequiredString("reason", app::RewardAdjustments::kMaxReason);
+            in.idempotency_key = std::string(*key);
+            if (auto done = f.Finish(); !done) return Problem(done.error(), ctx.request.request_id);
+            auto r = app::RewardAdjustments(s.db, s.clock, s.markets).Adjust(in, ctx.principal.Actor());
+            if (!r) return Problem(r.error(), ctx.request.request_id);
+            json lots = json::array();
+            for (const auto& [month, n] : r->lots) lots.push_back({{"month", month}, {"points", n}});
+            return JsonResponse(r->replayed ? 200 : 201, {{"entry_id", r->entry_id},
+                                                          {"member_number", r->member_number},
+                                                          {"unit", r->unit},
+                                                          {"amount", r->amount},
+                                                          {"balance_after", r->balance_after},
+                                                          {"lots_taken", lots},
+                                                          {"replayed", r->replayed}});
+        });
 }
 
 }  // namespace andel::http
