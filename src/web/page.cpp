@@ -5,6 +5,7 @@
 
 #include "http/urlencoded.hpp"
 #include "web/render.hpp"
+#include "web/web.hpp"
 
 namespace andel::web {
 namespace {
@@ -106,8 +107,8 @@ nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::
         d["csrf"] = s.auth.CsrfTokenFor(p.session_token);
         if (auto m = s.membership.GetById(*p.member_id)) d["first_name"] = m->member.person.first_name;
         nlohmann::json nav = nlohmann::json::array();
-        for (const char* key :
-             {"overview", "offers", "history", "household", "cards", "privacy", "sessions"}) {
+        for (const char* key : {"overview", "offers", "partners", "history", "receipts", "household", "cards",
+                                "privacy", "sessions"}) {
             std::string k = key;
             nav.push_back({{"href", k == "overview" ? "/my" : "/my/" + k},
                            {"label", cat.Text("nav_" + k, lang)},
@@ -122,9 +123,7 @@ nlohmann::json BaseData(const http::Context& ctx, http::Services& s, const std::
         d["signed_in"] = true;
         d["back_office"] = true;
         d["csrf"] = s.auth.CsrfTokenFor(p.session_token);
-        d["nav"] = nlohmann::json::array({{{"href", "/back-office"},
-                                           {"label", cat.Text("bo_nav_search", lang)},
-                                           {"current", active == "bo_search"}}});
+        d["nav"] = BackOfficeNav(p, lang, active);
     }
     return d;
 }

@@ -36,8 +36,10 @@ void AddWebRoutes(http::Router& router, http::Services& s) {
     AddStaticFiles(router);
     AddMyPages(router, s);
     AddMyAccountPages(router, s);
+    AddMyRewardsPages(router, s);
     AddPriceCheckerPages(router, s);
     AddBackOfficePages(router, s);
+    AddBackOfficeAdminPages(router, s);
     AddPasswordPages(router, s);
     AddPortalAdminPages(router, s);
     AddPortalPages(router, s);

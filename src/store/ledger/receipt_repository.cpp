@@ -103,6 +103,14 @@ ReturnedSums ReceiptRepository::Returned(int64_t original_receipt_id) {
     return {-r->Int(0), -r->Int(1), -r->Int(2), -r->Int(3), -r->Int(4), -r->Int(5)};
 }
 
+std::vector<ReceiptRecord> ReceiptRepository::ReturnsOf(int64_t original_receipt_id, int limit) {
+    static const std::string sql =
+        std::string(kSelect) + "WHERE original_receipt_id = $1 ORDER BY id LIMIT $2";
+    std::vector<ReceiptRecord> out;
+    for (const auto& r : c_.Query(sql, {Int(original_receipt_id), Int(limit)})) out.push_back(ToReceipt(r));
+    return out;
+}
+
 std::vector<ReceiptRecord> ReceiptRepository::ForHousehold(int64_t household_id, int limit,
                                                            int64_t before_id) {
     static const std::string sql = std::string(kSelect) +

@@ -42,6 +42,8 @@ class ReceiptRepository {
     std::optional<ReceiptRecord> Find(int64_t store_id, const std::string& receipt_key);
     std::optional<ReceiptRecord> FindById(int64_t id);
     ReturnedSums Returned(int64_t original_receipt_id);
+    // The returns of a sale, oldest first, at most `limit`.
+    std::vector<ReceiptRecord> ReturnsOf(int64_t original_receipt_id, int limit);
     // Locks a sale's row until the transaction ends, so concurrent returns of it take turns (PostgreSQL; on
     // SQLite the single writer already serialises).
     void Lock(int64_t receipt_id);

@@ -1,6 +1,17 @@
 // The demo member logs in and activates an offer on the web (R_OFF_2); a member ends the session on another
 // device (R_AUTH_3); My pages pass axe in four languages on a phone and a desktop.
-import { everyLanguage, expect, logIn, newDevice, onlyEssentialCookies } from "../lib.mjs";
+import { constant, everyLanguage, expect, logIn, newDevice, onlyEssentialCookies } from "../lib.mjs";
+
+// A receipt from the demo till of dk-odense-1 for the demo member: its status.
+async function postReceipt(base, receipt) {
+  const r = await fetch(base + "/api/v1/till/receipts", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer " + constant("kDemoTillToken") },
+    body: JSON.stringify({ till: "1", occurred_at: new Date().toISOString(),
+      customer: { member_number: constant("kDemoMemberNumber") }, ...receipt }),
+  });
+  return r.status;
+}
 
 export default async function ({ browser, base }) {
   const [phoneContext, phone] = await newDevice(browser, base, 360, 740);
@@ -25,6 +36,25 @@ export default async function ({ browser, base }) {
     for (const [path, name] of [["/my", "overview"], ["/my/offers", "offers"], ["/my/history", "history"],
       ["/my/sessions", "sessions"]])
       await everyLanguage(both, path, name);
+
+    // R_BON_8: a purchase and a return of part of it; the receipts, the sale with its lines and return, and
+    // the partners by category (R_PART_2), on the phone in four languages.
+    const milk = { sku: "5700000000011", category: "groceries" };
+    expect(await postReceipt(base, { receipt_id: "e2e-r-bon-8",
+      lines: [{ ...milk, quantity: 2, amount_minor: 2590 }, { sku: "5700000000097", category: "groceries",
+        quantity: 532, amount_minor: 1064, discount_minor: 100 }],
+      tenders: [{ kind: "card", amount_minor: 3554 }] }) === 201, "the till's sale is booked");
+    expect(await postReceipt(base, { receipt_id: "e2e-r-bon-8-return", original_receipt_id: "e2e-r-bon-8",
+      lines: [{ ...milk, quantity: -1, amount_minor: -1295 }], tenders: [{ kind: "card", amount_minor: -1295 }] })
+      === 201, "the till's return is booked");
+    await phone.goto("/my/receipts?lang=en");
+    await phone.locator("main tbody tr").nth(1).locator("a").click();
+    await phone.waitForURL("**/my/receipts/*");
+    const receipt = new URL(phone.url()).pathname;
+    expect((await phone.textContent("main")).includes("Økologisk letmælk"), "the receipt names its lines");
+    for (const [path, name] of [["/my/receipts", "receipts"], [receipt, "receipt"], ["/my/partners", "partners"]])
+      await everyLanguage([["phone", phone]], path, name);
+    expect((await phone.textContent("main")).includes("Synoptik"), "the partners are listed");
 
     // The phone logs the desktop out.
     await phone.goto("/my/sessions?lang=en");
