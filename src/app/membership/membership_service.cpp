@@ -8,6 +8,7 @@
 #include "core/membership/national_id.hpp"
 #include "core/membership/numbers.hpp"
 #include "core/membership/rules.hpp"
+#include "store/access/account_repository.hpp"
 #include "store/membership/membership_repository.hpp"
 
 namespace andel::app {
@@ -18,6 +19,7 @@ using core::Result;
 using store::MembershipRepository;
 
 constexpr int kMaxNameLength = 100;
+constexpr size_t kMaxReasonLength = 200;
 
 core::MemberFacts Facts(const store::MemberRecord& m) {
     core::MemberFacts f;
@@ -59,10 +61,18 @@ Result<void> CheckContact(const ContactInput& c) {
     return core::Ok();
 }
 
-std::string Detail(std::initializer_list<std::pair<const char*, std::string>> kv) {
+// An event's detail; the staff's reason is added when there is one.
+std::string Detail(std::initializer_list<std::pair<const char*, std::string>> kv,
+                   const std::string& reason = {}) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : kv) j[k] = v;
+    if (!reason.empty()) j["reason"] = reason;
     return j.dump();
+}
+
+Result<void> CheckReason(const std::string& reason) {
+    if (reason.size() > kMaxReasonLength) return Error::Malformed("reason is too long", "reason");
+    return core::Ok();
 }
 
 }  // namespace
@@ -267,9 +277,11 @@ Result<TillIdentity> MembershipService::IdentifyByNationalId(const std::string& 
 }
 
 Result<MemberView> MembershipService::AddParticipant(const std::string& owner_number,
-                                                     const ParticipantInput& in, const std::string& actor) {
+                                                     const ParticipantInput& in, const std::string& actor,
+                                                     const std::string& reason) {
     if (in.member_number.has_value() == in.person.has_value())
         return Error::Malformed("give either member_number or person", "participant");
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto owner = repo.FindMemberByNumber(owner_number);
@@ -306,13 +318,17 @@ Result<MemberView> MembershipService::AddParticipant(const std::string& owner_nu
         }
         repo.AddToHousehold(*owner->household_id, candidate_id, "participant", ms);
         repo.AddHouseholdEvent(*owner->household_id, candidate_id, "added", actor, ms);
+        if (!reason.empty())
+            store::AccountRepository(c).Audit(actor, "household_participant_added", owner->id,
+                                              "reason=" + reason, ms);
         return View(c, *repo.FindMember(owner->id));
     });
 }
 
 Result<MemberView> MembershipService::RemoveParticipant(const std::string& owner_number,
                                                         const std::string& participant_number,
-                                                        const std::string& actor) {
+                                                        const std::string& actor, const std::string& reason) {
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto owner = repo.FindMemberByNumber(owner_number);
@@ -324,12 +340,16 @@ Result<MemberView> MembershipService::RemoveParticipant(const std::string& owner
         repo.RemoveFromHousehold(participant->id);
         // R_HH_7: the household's points stay with the household; nothing moves with the participant.
         repo.AddHouseholdEvent(*owner->household_id, participant->id, "removed", actor, ms);
+        if (!reason.empty())
+            store::AccountRepository(c).Audit(actor, "household_participant_removed", owner->id,
+                                              "reason=" + reason, ms);
         return View(c, *repo.FindMember(owner->id));
     });
 }
 
 Result<MemberView> MembershipService::LeaveHousehold(const std::string& participant_number,
-                                                     const std::string& actor) {
+                                                     const std::string& actor, const std::string& reason) {
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto participant = repo.FindMemberByNumber(participant_number);
@@ -338,6 +358,9 @@ Result<MemberView> MembershipService::LeaveHousehold(const std::string& particip
         int64_t ms = core::ToMillis(clock_.Now());
         repo.RemoveFromHousehold(participant->id);
         repo.AddHouseholdEvent(*participant->household_id, participant->id, "left", actor, ms);
+        if (!reason.empty())
+            store::AccountRepository(c).Audit(actor, "household_left", participant->id, "reason=" + reason,
+                                              ms);
         return View(c, *repo.FindMember(participant->id));
     });
 }
@@ -389,7 +412,8 @@ Result<store::CardRecord> MembershipService::ReplaceCard(const std::string& card
 }
 
 Result<store::CardRecord> MembershipService::OrderCard(const std::string& member_number,
-                                                       const std::string& actor) {
+                                                       const std::string& actor, const std::string& reason) {
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<store::CardRecord> {
         MembershipRepository repo(c);
         auto member = repo.FindMemberByNumber(member_number);
@@ -409,7 +433,7 @@ Result<store::CardRecord> MembershipService::OrderCard(const std::string& member
         fresh.issued_at = ms;
         auto id = repo.InsertCard(fresh);
         if (!id) return id.error();
-        repo.AddEvent(member->id, "card_ordered", Detail({{"card", fresh.card_number}}), actor, ms);
+        repo.AddEvent(member->id, "card_ordered", Detail({{"card", fresh.card_number}}, reason), actor, ms);
         return *repo.FindCard(fresh.card_number);
     });
 }
@@ -434,8 +458,9 @@ Result<store::CardRecord> MembershipService::ActivateCard(const std::string& car
 }
 
 Result<MemberView> MembershipService::ChangeHomeStore(const std::string& member_number,
-                                                      const std::string& store_code,
-                                                      const std::string& actor) {
+                                                      const std::string& store_code, const std::string& actor,
+                                                      const std::string& reason) {
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto member = repo.FindMemberByNumber(member_number);
@@ -449,14 +474,16 @@ Result<MemberView> MembershipService::ChangeHomeStore(const std::string& member_
         // not the home store, so a home store in another cooperative leaves the membership where it is.
         int64_t ms = core::ToMillis(clock_.Now());
         repo.UpdateHomeStore(member->id, store->id);
-        repo.AddEvent(member->id, "home_store_changed", Detail({{"store", store_code}}), actor, ms);
+        repo.AddEvent(member->id, "home_store_changed", Detail({{"store", store_code}}, reason), actor, ms);
         return View(c, *repo.FindMember(member->id));
     });
 }
 
 Result<MemberView> MembershipService::ChangeContact(const std::string& member_number,
-                                                    const ContactInput& contact, const std::string& actor) {
+                                                    const ContactInput& contact, const std::string& actor,
+                                                    const std::string& reason) {
     ANDEL_TRY(CheckContact(contact));
+    ANDEL_TRY(CheckReason(reason));
     return InTransaction(db_, [&](store::Connection& c) -> Result<MemberView> {
         MembershipRepository repo(c);
         auto member = repo.FindMemberByNumber(member_number);
@@ -472,7 +499,7 @@ Result<MemberView> MembershipService::ChangeContact(const std::string& member_nu
         int64_t ms = core::ToMillis(clock_.Now());
         ANDEL_TRY(repo.UpdatePersonContact(p, ms));
         // The event says what changed, not the new values: personal data stays in one place.
-        repo.AddEvent(member->id, "contact_changed", "{}", actor, ms);
+        repo.AddEvent(member->id, "contact_changed", Detail({}, reason), actor, ms);
         return View(c, *repo.FindMember(member->id));
     });
 }

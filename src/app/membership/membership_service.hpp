@@ -74,25 +74,30 @@ class MembershipService {
     core::Result<TillIdentity> IdentifyByNationalId(const std::string& market,
                                                     const std::string& national_id);
 
+    // `reason` (up to 200 characters; the back office's pages require one) is audited on the owner, or on
+    // the participant who leaves: the household's own events have no room for it.
     core::Result<MemberView> AddParticipant(const std::string& owner_number, const ParticipantInput& in,
-                                            const std::string& actor);
+                                            const std::string& actor, const std::string& reason = {});
     core::Result<MemberView> RemoveParticipant(const std::string& owner_number,
                                                const std::string& participant_number,
-                                               const std::string& actor);
-    core::Result<MemberView> LeaveHousehold(const std::string& participant_number, const std::string& actor);
+                                               const std::string& actor, const std::string& reason = {});
+    core::Result<MemberView> LeaveHousehold(const std::string& participant_number, const std::string& actor,
+                                            const std::string& reason = {});
 
     core::Result<store::CardRecord> BlockCard(const std::string& card_number, const std::string& reason,
                                               const std::string& actor);
     core::Result<store::CardRecord> ReplaceCard(const std::string& card_number, const std::string& reason,
                                                 const std::string& actor);
-    core::Result<store::CardRecord> OrderCard(const std::string& member_number, const std::string& actor);
+    // `reason`, as for the changes below, is recorded in the event.
+    core::Result<store::CardRecord> OrderCard(const std::string& member_number, const std::string& actor,
+                                              const std::string& reason = {});
     // An ordered card arrives and is activated; the member's other cards stay as they are (R_CARD_1).
     core::Result<store::CardRecord> ActivateCard(const std::string& card_number, const std::string& actor);
 
     core::Result<MemberView> ChangeHomeStore(const std::string& member_number, const std::string& store_code,
-                                             const std::string& actor);
+                                             const std::string& actor, const std::string& reason = {});
     core::Result<MemberView> ChangeContact(const std::string& member_number, const ContactInput& contact,
-                                           const std::string& actor);
+                                           const std::string& actor, const std::string& reason = {});
     // R_MEM_8: the operator moves a membership to the cooperative of its new address; `reason` (up to 200
     // characters, the back office's pages require one) is recorded in the event.
     core::Result<MemberView> MoveCooperative(const std::string& member_number, const std::string& store_code,

@@ -73,12 +73,15 @@ bool ClashedOn(const DbError& e, const std::string& table, const std::string& co
 }
 
 // What a unique violation on persons clashed with, from the driver text (which itself never reaches a
-// client).
+// client). A clash on the e-mail or phone names the field, so a form can say so next to it.
 core::Error PersonConflict(const DbError& e) {
-    if (ClashedOn(e, "persons", "email"))
-        return core::Error::Conflict("the e-mail address is already registered");
-    if (ClashedOn(e, "persons", "phone"))
-        return core::Error::Conflict("the phone number is already registered");
+    auto on = [](std::string detail, std::string field) {
+        core::Error clash = core::Error::Conflict(std::move(detail));
+        clash.field = std::move(field);
+        return clash;
+    };
+    if (ClashedOn(e, "persons", "email")) return on("the e-mail address is already registered", "email");
+    if (ClashedOn(e, "persons", "phone")) return on("the phone number is already registered", "phone");
     return core::Error::Rule("R_MEM_5", "this person is already registered (one membership per person)");
 }
 

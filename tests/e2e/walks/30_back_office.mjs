@@ -7,7 +7,9 @@
 // in with it (and her SMS code) to My pages. She follows the link from the SMS in the demo's outbox to its
 // page (/reset-password), which passes axe too, and chooses the password twice.
 // Customer service does not see the back office's buttons (block a card, move, end); the admin does, and
-// both views pass axe in four languages on a 360 px phone and a desktop.
+// both views pass axe in four languages on a 360 px phone and a desktop. The admin changes Anna's e-mail (a
+// wrong one is refused next to its field first) and takes a participant out of the demo member's household
+// and back in by member number, each with a reason.
 import { audit, constant, everyLanguage, expect, lastMessageTo, logIn, newDevice } from "../lib.mjs";
 
 // Staff log in through the same form as members; the second step's code comes by e-mail.
@@ -115,6 +117,34 @@ export default async function ({ browser, base }) {
     expect((await adminDesk.locator("form[action$='/block']").count()) >= 1, "the admin may block a card");
     expect((await adminDesk.textContent("main")).includes("send_password_reset"), "the audit trail shows the reset");
     await everyLanguage([["phone", adminPhone], ["desktop", adminDesk]], memberPath, "bo-member-admin");
+
+    // Contact data: what the service refuses is said next to the field, and what was typed is kept.
+    await adminDesk.goto(memberPath + "?lang=en");
+    await adminDesk.fill("#contact-email", "anna-at-example.org");
+    await adminDesk.fill("#reason-contact", "Anna phoned with her new e-mail");
+    await adminDesk.click(`form[action='${memberPath}/contact'] button[type=submit]`);
+    await adminDesk.waitForSelector("#contact-email-error");
+    expect((await adminDesk.getAttribute("#contact-email", "aria-invalid")) === "true", "the e-mail is marked invalid");
+    await audit(adminDesk, "bo-member-contact-error (en, desktop)");
+    await adminDesk.fill("#contact-email", anna);
+    await adminDesk.click(`form[action='${memberPath}/contact'] button[type=submit]`);
+    await adminDesk.waitForURL((u) => u.search.includes("done=contact"));
+    expect((await adminDesk.textContent("main")).includes("The contact data was changed"), "the event as a sentence");
+
+    // The household: a participant out of the demo member's household and back in by member number.
+    const demoPath = "/back-office/members/" + constant("kDemoMemberNumber");
+    await adminDesk.goto(demoPath + "?lang=en");
+    const dennisHref = await adminDesk.getByRole("link", { name: "Dennis Andelsen" }).getAttribute("href");
+    const dennis = dennisHref.split("/").pop();
+    await adminDesk.fill(`#reason-remove-${dennis}`, "Dennis moved out");
+    await adminDesk.click(`form[action='${demoPath}/household/participants/${dennis}/removal'] button[type=submit]`);
+    await adminDesk.waitForURL((u) => u.search.includes("done=participant-removed"));
+    await adminDesk.fill("#add-participant-participant-number", dennis);
+    await adminDesk.fill("#reason-add-participant", "Dennis moved back");
+    await adminDesk.click(`form[action='${demoPath}/household/participants'] button[type=submit]`);
+    await adminDesk.waitForURL((u) => u.search.includes("done=participant-added"));
+    expect((await adminDesk.locator("[role=status]").textContent()).includes("added to the household"), "re-added");
+    await audit(adminDesk, "bo-member-household (en, desktop)");
 
     // Staff log out of the back office.
     await agentDesk.goto("/back-office?lang=en");
