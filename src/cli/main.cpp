@@ -37,6 +37,7 @@
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
+#include "cli/bench_load.hpp"
 #include "cli/bench_recommend.hpp"
 #include "cli/bench_search.hpp"
 #include "cli/offers_cli.hpp"
@@ -600,6 +601,37 @@ int main(int argc, char** argv) {
     bench_search->add_flag("--keep", bench_search_options.keep,
                            "keep the database file or schema (for EXPLAIN)");
 
+    auto* bench_load = bench_cmd->add_subcommand(
+        "load", "A till, partner, app and portal mix against several nodes (issue 11): throughput, latency");
+    bench_load->add_option("--config", common.config_dir, "configuration directory")->capture_default_str();
+    cli::BenchLoadOptions bench_load_options;
+    bench_load->add_option("--database", bench_load_options.database, "--prepare: the nodes' database URL");
+    bench_load->add_flag(
+        "--prepare", bench_load_options.prepare,
+        "seed the demo dataset, keys, sessions, logins and a portal race into --database; write --plan");
+    bench_load->add_option("--members", bench_load_options.members, "--prepare: members generated")
+        ->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+    bench_load->add_option("--plan", bench_load_options.plan, "the plan file")->capture_default_str();
+    bench_load
+        ->add_option("--nodes", bench_load_options.nodes, "http://ADDRESS:PORT,... (none: prepare only)")
+        ->delimiter(',');
+    bench_load->add_option("--seed", bench_load_options.seed, "random seed");
+    bench_load->add_option("--requests", bench_load_options.requests, "requests at most")
+        ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
+        ->capture_default_str();
+    bench_load->add_option("--duration", bench_load_options.duration_s, "seconds at most")
+        ->check(CLI::Range(0.1, 86'400.0))
+        ->capture_default_str();
+    bench_load->add_option("--concurrency", bench_load_options.concurrency, "connections to each node")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    bench_load->add_option("--timeout-ms", bench_load_options.timeout_ms, "per request")
+        ->check(CLI::Range(int64_t{1}, int64_t{600'000}))
+        ->capture_default_str();
+    bench_load->add_option("--acknowledged", bench_load_options.acknowledged,
+                           "write the receipt, partner sale and portal order ids answered 200/201 here");
+    bench_load->add_option("--run-id", bench_load_options.run_id, "prefix of receipt, sale and checkout ids");
+
     auto* outbox =
         cli.add_subcommand("outbox", "Show the newest messages of the outbox (subject and body opened)");
     AddCommon(outbox, common);
@@ -638,6 +670,8 @@ int main(int argc, char** argv) {
             bench_search_options.database = common.database;
             return cli::BenchSearch(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_search_options);
         }
+        if (bench_load->parsed())  // against running nodes; --prepare opens its --database itself
+            return cli::BenchLoad(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_load_options);
         app::Config cfg = LoadOrExit(common);
         SetUpLogging(cfg);
         auto db = OpenAndMigrate(cfg, clock);

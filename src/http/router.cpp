@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "store/database.hpp"
+
 namespace andel::http {
 namespace {
 
@@ -40,6 +42,22 @@ bool Match(const std::vector<std::string>& pattern, const std::vector<std::strin
         }
     }
     return true;
+}
+
+// A database that is down, full or out of connections is no fault of the request: 503 with Retry-After,
+// so tills and load balancers retry (issue 11 §2); any other database failure is a bug, 500. The driver's
+// text goes to the log only.
+Response DatabaseFailure(const store::DbError& e, const std::string& request_id, const std::string& route) {
+    const bool unavailable =
+        e.kind() == store::DbError::Kind::kUnavailable || e.kind() == store::DbError::Kind::kBusy;
+    spdlog::error(R"({{"msg":"{}","request_id":"{}","route":"{}","error":"{}"}})",
+                  unavailable ? "database unavailable" : "handler failed", request_id, route, e.what());
+    if (unavailable)
+        return Problem(
+            {core::ErrorCode::kUnavailable, "the database does not answer; try again shortly", {}, {}},
+            request_id);
+    return Problem({core::ErrorCode::kInternal, "an internal error occurred; it has been logged", {}, {}},
+                   request_id);
 }
 
 }  // namespace
@@ -141,6 +159,8 @@ Response Router::Handle(Request& request) {
                 Context ctx{request, principal, std::move(params)};
                 response = found->handler(ctx);
             }
+        } catch (const store::DbError& e) {
+            response = DatabaseFailure(e, request.request_id, found->info.pattern);
         } catch (const std::exception& e) {
             spdlog::error(R"({{"msg":"handler failed","request_id":"{}","route":"{}","error":"{}"}})",
                           request.request_id, found->info.pattern, e.what());

@@ -64,7 +64,8 @@ struct RouteInfo {
 Response Problem(const core::Error& error, const std::string& request_id = {});
 
 // Routes requests by method and path pattern, checks the route's roles, records metrics and the access log,
-// and turns any escaping exception into a 500 problem (never for bad input: handlers validate).
+// and turns any escaping exception into a 500 problem (never for bad input: handlers validate) — but a
+// database that is down, full or busy into a 503 with Retry-After.
 class Router final : public Handler {
   public:
     explicit Router(Authenticator auth) : auth_(std::move(auth)) {}

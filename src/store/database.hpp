@@ -61,6 +61,7 @@ class DbError : public std::runtime_error {
         kCheckViolation,
         kBusy,
         kSerialization,
+        kUnavailable,  // the server cannot be reached or went away, the disk is full: a 503, retry later
         kOther
     };
     DbError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

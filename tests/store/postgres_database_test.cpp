@@ -366,9 +366,53 @@ TEST_F(PostgresDatabaseTest, BrokenConnectionIsReconnectedWithAFreshStatementCac
     EXPECT_EQ(conn.QueryOne("SELECT current_schema()")->Text(0), schema_);
 }
 
-TEST(PostgresDatabase, UnreachableServerFailsAtOpen) {
+// After a server restart or pg_terminate_backend every idle connection of the pool is dead; the pool
+// reconnects it when it lends it, so the request that borrows it does not fail (issue 11 §2).
+TEST_F(PostgresDatabaseTest, TerminatedIdleConnectionIsRevivedBeforeItIsLent) {
+    auto db = OpenPool(1);
+    const int64_t old_pid = db->Read()->QueryOne("SELECT pg_backend_pid()")->Int(0);
+    EXPECT_TRUE(admin_->QueryOne("SELECT pg_terminate_backend($1::int, 5000)", {Int(old_pid)})->Bool(0));
+    auto lease = db->Read();
+    const int64_t new_pid = lease->QueryOne("SELECT pg_backend_pid()")->Int(0);
+    EXPECT_NE(new_pid, old_pid);
+    EXPECT_EQ(lease->QueryOne("SHOW TimeZone")->Text(0), "UTC");
+}
+
+// PgBouncer in transaction mode: no named statement may outlive its transaction, so none is prepared.
+TEST_F(PostgresDatabaseTest, WithoutPreparedStatementsNothingIsPreparedAndParametersStillBind) {
+    auto db = OpenPostgres(url_ + "&prepared_statements=false", 1);
+    auto lease = db->Write();
+    auto& conn = AsPostgres(lease.get());
+    conn.ExecScript("CREATE TABLE u (id BIGINT PRIMARY KEY, name TEXT)");
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(conn.Execute("INSERT INTO u VALUES ($1, $2)", {Int(i), Text("n" + std::to_string(i))}), 1);
+    EXPECT_EQ(conn.QueryOne("SELECT name FROM u WHERE id = $1", {Int(2)})->Text(0), "n2");
+    EXPECT_EQ(conn.PreparedCount(), 0u);
+    EXPECT_EQ(conn.QueryOne("SELECT count(*) FROM pg_prepared_statements")->Int(0), 0);
+    EXPECT_EQ(KindOf([&] {
+                  conn.Execute("INSERT INTO u VALUES ($1, $2)", {Int(1), Text("again")});
+              }),
+              Kind::kUniqueViolation);
+}
+
+TEST(PostgresDatabase, PreparedStatementsOptionIsTakenOutOfTheUrl) {
+    EXPECT_EQ(TakePreparedStatementsOption("postgresql://h/db"),
+              std::make_pair(std::string("postgresql://h/db"), true));
+    EXPECT_EQ(TakePreparedStatementsOption("postgresql://h/db?prepared_statements=false"),
+              std::make_pair(std::string("postgresql://h/db"), false));
+    EXPECT_EQ(TakePreparedStatementsOption(
+                  "postgresql://h/db?connect_timeout=2&prepared_statements=false&sslmode=disable"),
+              std::make_pair(std::string("postgresql://h/db?connect_timeout=2&sslmode=disable"), false));
+    EXPECT_EQ(TakePreparedStatementsOption("postgresql://h/db?prepared_statements=true"),
+              std::make_pair(std::string("postgresql://h/db"), true));
+    EXPECT_THROW(TakePreparedStatementsOption("postgresql://h/db?prepared_statements=off"), DbError);
+}
+
+TEST(PostgresDatabase, UnreachableServerFailsAtOpenAsUnavailable) {
     // Port 1 on the loopback: refused at once, no server needed.
-    EXPECT_THROW(OpenPostgres("postgresql://postgres@127.0.0.1:1/andel_test?connect_timeout=2", 2), DbError);
+    EXPECT_EQ(
+        KindOf([] { OpenPostgres("postgresql://postgres@127.0.0.1:1/andel_test?connect_timeout=2", 2); }),
+        Kind::kUnavailable);
 }
 
 TEST(PostgresDatabase, SqlStatesMapToKinds) {
@@ -380,6 +424,11 @@ TEST(PostgresDatabase, SqlStatesMapToKinds) {
     EXPECT_EQ(KindOfSqlState("40P01"), Kind::kSerialization);
     EXPECT_EQ(KindOfSqlState("55P03"), Kind::kBusy);
     EXPECT_EQ(KindOfSqlState("57014"), Kind::kBusy);
+    EXPECT_EQ(KindOfSqlState("08006"), Kind::kUnavailable);
+    EXPECT_EQ(KindOfSqlState("08P01"), Kind::kUnavailable);
+    EXPECT_EQ(KindOfSqlState("57P01"), Kind::kUnavailable);
+    EXPECT_EQ(KindOfSqlState("57P03"), Kind::kUnavailable);
+    EXPECT_EQ(KindOfSqlState("53300"), Kind::kUnavailable);
     EXPECT_EQ(KindOfSqlState("42601"), Kind::kOther);
     EXPECT_EQ(KindOfSqlState(""), Kind::kOther);
 }

@@ -170,6 +170,17 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
         for (const auto& s : repo.ListStores(std::nullopt))
             stores[repo.FindCooperative(s.cooperative_id)->market].push_back(s);
         person_offset = c->QueryOne("SELECT COUNT(*) FROM persons")->Int(0);
+        // An earlier run skipped indices without a valid national id, so it may have used indices beyond
+        // the count: continue 1 000 after the highest owner's (the e-mail names it; the rest of that
+        // household follows it closely).
+        const std::string generated = db.engine() == store::Engine::kSqlite
+                                          ? "email GLOB 'member[0-9]*@example.org'"
+                                          : "email ~ '^member[0-9]+@example[.]org$'";
+        auto highest = c->QueryOne(
+            "SELECT MAX(CAST(substr(email, 7, length(email) - 18) AS BIGINT)) FROM persons "
+            "WHERE " +
+            generated);
+        if (highest && !highest->IsNull(0)) person_offset = std::max(person_offset, highest->Int(0) + 1);
     }
     std::vector<std::string> codes;
     for (const auto& [code, rules] : markets)

@@ -1,6 +1,7 @@
 #include "store/postgres/postgres_database.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -49,6 +50,11 @@ DbError::Kind KindOfSqlState(std::string_view sqlstate) {
     if (sqlstate == "23514" || sqlstate == "23502") return Kind::kCheckViolation;
     if (sqlstate == "40001" || sqlstate == "40P01") return Kind::kSerialization;
     if (sqlstate == "55P03" || sqlstate == "57014") return Kind::kBusy;
+    // Class 08 (connection exception), the server shutting down or starting (57P01-57P03), too many
+    // connections (53300): the request may pass once the server is back.
+    if (sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+        sqlstate == "53300")
+        return Kind::kUnavailable;
     return Kind::kOther;
 }
 
@@ -56,14 +62,14 @@ DbError::Kind KindOfSqlState(std::string_view sqlstate) {
 
 void PostgresConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
 
-PostgresConnection::PostgresConnection(const std::string& url) {
+PostgresConnection::PostgresConnection(const std::string& url, bool prepare) : prepare_(prepare) {
     conn_ = PQconnectdb(url.c_str());
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
         // The URL may hold a password: it stays out of the message.
         std::string msg = conn_ ? TrimEnd(PQerrorMessage(conn_)) : "out of memory";
         PQfinish(conn_);
         conn_ = nullptr;
-        throw DbError(DbError::Kind::kOther, "postgres connect: " + msg);
+        throw DbError(DbError::Kind::kUnavailable, "postgres connect: " + msg);
     }
     try {
         SetUpSession();
@@ -90,9 +96,11 @@ PostgresConnection::ResultPtr PostgresConnection::Check(pg_result* result, std::
     std::string sqlstate = state ? state : "";
     std::string msg = TrimEnd(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
     if (msg.empty()) msg = r ? PQresStatus(PQresultStatus(r.get())) : "no result";
-    throw DbError(KindOfSqlState(sqlstate), "postgres: " + msg + " [SQLSTATE " +
-                                                (sqlstate.empty() ? "none" : sqlstate) +
-                                                "] in: " + Shorten(sql));
+    // No result, or no SQLSTATE on a connection that broke: the server went away (restart, dropped socket).
+    const bool lost = PQstatus(conn_) == CONNECTION_BAD && (sqlstate.empty() || !r);
+    throw DbError(lost ? DbError::Kind::kUnavailable : KindOfSqlState(sqlstate),
+                  "postgres: " + msg + " [SQLSTATE " + (sqlstate.empty() ? "none" : sqlstate) +
+                      "] in: " + Shorten(sql));
 }
 
 void PostgresConnection::ExecScript(std::string_view sql) {
@@ -126,10 +134,16 @@ PostgresConnection::ResultPtr PostgresConnection::Run(std::string_view sql, std:
             values[i] = s->c_str();
         }
     }
+    const int n = static_cast<int>(params.size());
+    if (!prepare_) {
+        // Unnamed statements only (a pooler in transaction mode): parsed at every call, types inferred alike.
+        std::string text(sql);
+        return Check(PQexecParams(conn_, text.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0), sql);
+    }
     const std::string& name = Prepare(std::string(sql));
-    return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                nullptr, /*resultFormat text*/ 0),
-                 sql);
+    return Check(
+        PQexecPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, /*resultFormat text*/ 0),
+        sql);
 }
 
 std::vector<Row> PostgresConnection::Query(std::string_view sql, std::span<const Value> params) {
@@ -165,6 +179,18 @@ int64_t PostgresConnection::Execute(std::string_view sql, std::span<const Value>
 
 bool PostgresConnection::IsHealthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
+bool PostgresConnection::StillConnected() {
+    // An idle connection has nothing to read: data or an end of file here is the server's farewell (a
+    // restart, pg_terminate_backend). PQconsumeInput reads without blocking: first the FATAL message, then
+    // the end of file, which makes the connection CONNECTION_BAD.
+    for (int reads = 0; reads < 4 && IsHealthy(); ++reads) {
+        pollfd p{PQsocket(conn_), POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0) break;
+        if (PQconsumeInput(conn_) == 0) break;
+    }
+    return IsHealthy();
+}
+
 bool PostgresConnection::Reset() {
     statements_.clear();
     PQreset(conn_);
@@ -177,6 +203,8 @@ bool PostgresConnection::Reset() {
     }
     return true;
 }
+
+bool PostgresConnection::Revive() { return StillConnected() || Reset(); }
 
 bool PostgresConnection::Recycle() {
     if (!IsHealthy()) return Reset();
@@ -201,7 +229,7 @@ PostgresDatabase::PostgresDatabase(std::string url, PostgresOptions options)
     : url_(std::move(url)), options_(options) {
     if (options_.pool_size < 1) throw std::invalid_argument("postgres pool_size must be at least 1");
     // One connection up front, so a wrong URL or a server that is down fails at start-up.
-    idle_.push_back(std::make_unique<PostgresConnection>(url_));
+    idle_.push_back(std::make_unique<PostgresConnection>(url_, options_.prepared_statements));
     open_ = 1;
 }
 
@@ -219,17 +247,28 @@ ConnectionLease PostgresDatabase::Acquire() {
     auto release = [this](Connection* c) { Release(c); };
     if (!idle_.empty()) {
         // Most recently used first: its statement cache is the warmest.
-        PostgresConnection* conn = idle_.back().release();
+        std::unique_ptr<PostgresConnection> conn = std::move(idle_.back());
         idle_.pop_back();
         ++in_use_;
-        return ConnectionLease(conn, release);
+        lock.unlock();
+        // After a server restart every idle connection is dead: reconnect it now rather than fail the
+        // request that borrows it. A server still down fails this request (503) and the next one tries again.
+        if (!conn->Revive()) {
+            conn.reset();
+            lock.lock();
+            --open_;
+            --in_use_;
+            available_.notify_one();
+            throw DbError(DbError::Kind::kUnavailable, "postgres: the server does not answer");
+        }
+        return ConnectionLease(conn.release(), release);
     }
     // Open a new connection outside the lock; its slot is reserved meanwhile.
     ++open_;
     ++in_use_;
     lock.unlock();
     try {
-        auto conn = std::make_unique<PostgresConnection>(url_);
+        auto conn = std::make_unique<PostgresConnection>(url_, options_.prepared_statements);
         return ConnectionLease(conn.release(), release);
     } catch (...) {
         lock.lock();
@@ -281,10 +320,35 @@ int PostgresDatabase::OpenConnections() const {
     return open_;
 }
 
+std::pair<std::string, bool> TakePreparedStatementsOption(const std::string& url) {
+    static constexpr std::string_view kOption = "prepared_statements=";
+    const auto query = url.find('?');
+    if (query == std::string::npos) return {url, true};
+    std::string kept;
+    bool prepare = true;
+    for (size_t at = query + 1; at <= url.size();) {
+        size_t end = url.find('&', at);
+        if (end == std::string::npos) end = url.size();
+        const std::string_view param(url.data() + at, end - at);
+        if (param.starts_with(kOption)) {
+            const auto value = param.substr(kOption.size());
+            if (value != "true" && value != "false")
+                throw DbError(DbError::Kind::kOther, "postgres: prepared_statements must be true or false");
+            prepare = value == "true";
+        } else if (!param.empty()) {
+            kept += (kept.empty() ? "" : "&") + std::string(param);
+        }
+        at = end + 1;
+    }
+    return {url.substr(0, query) + (kept.empty() ? "" : "?" + kept), prepare};
+}
+
 std::unique_ptr<Database> OpenPostgres(const std::string& url, int pool_size) {
+    auto [libpq_url, prepare] = TakePreparedStatementsOption(url);
     PostgresOptions options;
     options.pool_size = pool_size;
-    return std::make_unique<PostgresDatabase>(url, options);
+    options.prepared_statements = prepare;
+    return std::make_unique<PostgresDatabase>(libpq_url, options);
 }
 
 }  // namespace andel::store::postgres

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/database.hpp"
@@ -18,13 +19,14 @@ namespace andel::store::postgres {
 // Maps a PostgreSQL SQLSTATE to the kind of DbError repositories tell apart.
 DbError::Kind KindOfSqlState(std::string_view sqlstate);
 
-// One libpq connection. Statements are prepared once per connection, by SQL text, and cached; parameters are
+// One libpq connection. Statements are prepared once per connection, by SQL text, and cached (or, with
+// `prepare` false, sent unnamed each time: PQexecParams, for a pooler in transaction mode); parameters are
 // bound as text with type OID 0 so the server infers their types, and results are read as text.
 class PostgresConnection final : public Connection {
   public:
     // Connects with a libpq connection URI (or key=value string) and sets the session up (UTC, app name).
-    // Throws DbError when the server cannot be reached.
-    explicit PostgresConnection(const std::string& url);
+    // Throws DbError (kUnavailable) when the server cannot be reached.
+    explicit PostgresConnection(const std::string& url, bool prepare = true);
     ~PostgresConnection() override;
     PostgresConnection(const PostgresConnection&) = delete;
     PostgresConnection& operator=(const PostgresConnection&) = delete;
@@ -36,8 +38,14 @@ class PostgresConnection final : public Connection {
     using Connection::Execute;
     using Connection::Query;
 
-    // Whether the socket to the server is still good.
+    // Whether the socket to the server is still good, as far as libpq knows.
     bool IsHealthy() const;
+    // IsHealthy(), after reading without blocking whatever the server sent an idle connection (its notice
+    // that it is shutting down or terminated this backend).
+    bool StillConnected();
+    // Makes an idle connection fit to lend: reconnects it when StillConnected() says it died. Returns false
+    // if the server cannot be reached.
+    bool Revive();
     // Makes the connection fit for the next borrower: rolls back a transaction left open, and reconnects
     // (dropping the statement cache) when the connection broke. Returns false if it cannot be repaired.
     bool Recycle();
@@ -62,6 +70,7 @@ class PostgresConnection final : public Connection {
     ResultPtr Run(std::string_view sql, std::span<const Value> params);
 
     pg_conn* conn_ = nullptr;
+    const bool prepare_;
     std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared statement name
     uint64_t next_statement_ = 0;
 };
@@ -69,6 +78,9 @@ class PostgresConnection final : public Connection {
 struct PostgresOptions {
     int pool_size = 8;                                // connections open at most
     std::chrono::milliseconds acquire_timeout{5000};  // waiting longer for one throws kBusy
+    // false: no named prepared statements (PQexecParams), for PgBouncer in transaction pooling mode, where
+    // consecutive statements may run on different server connections.
+    bool prepared_statements = true;
 };
 
 // A bounded pool of PostgresConnection. Read() and Write() borrow from the same pool; connections are
@@ -101,8 +113,12 @@ class PostgresDatabase final : public Database {
     int in_use_ = 0;  // lent out
 };
 
+// Andel's own URL parameter `prepared_statements=true|false` (default true), taken out of `url`; libpq
+// would refuse it. Returns the URL for libpq and the value.
+std::pair<std::string, bool> TakePreparedStatementsOption(const std::string& url);
+
 // Opens a pool of `pool_size` connections to the PostgreSQL server named by a libpq connection URI
-// (postgresql://user@host:port/db?...).
+// (postgresql://user@host:port/db?...; `prepared_statements=false` for PgBouncer in transaction mode).
 std::unique_ptr<Database> OpenPostgres(const std::string& url, int pool_size = 8);
 
 }  // namespace andel::store::postgres

@@ -25,6 +25,9 @@ DbError MakeError(sqlite3* db, int rc, std::string_view context) {
             break;
     }
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return DbError(DbError::Kind::kBusy, msg);
+    // A full disk or a failing one: nothing the request did wrong, and it may pass once space is freed.
+    if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+        return DbError(DbError::Kind::kUnavailable, msg);
     return DbError(DbError::Kind::kOther, msg);
 }
 
