@@ -27,30 +27,6 @@ const Catalogue& Cat() { return Catalogue::Embedded(); }
 // The version of the consent texts this page shows (recorded with every answer, R_PRIV_2).
 constexpr const char* kConsentTextVersion = "web-2026-12";
 
-struct Me {
-    app::MemberView view;
-    const core::MarketRules* rules = nullptr;
-    std::string lang;
-};
-
-bool SignedIn(const Context& ctx) { return ctx.principal.member_id.has_value() && ctx.principal.by_cookie; }
-
-// The signed-in member, or the response that sends anyone else away (as My pages' other routes do).
-std::variant<Me, Response> Member(const Context& ctx, http::Services& s) {
-    if (!SignedIn(ctx)) {
-        if (ctx.principal.csrf_refused)
-            return ErrorPage(ctx, s, ChooseLanguage(ctx.request), 403, "error_csrf");
-        return SeeOther(ctx.principal.account_id && ctx.principal.by_cookie ? "/" : "/login");
-    }
-    auto view = s.membership.GetById(*ctx.principal.member_id);
-    std::string lang = ChooseLanguage(ctx.request);
-    if (!view) return ErrorPage(ctx, s, lang, 404, "error_not_found");
-    auto rules = s.markets.find(view->member.market);
-    if (rules == s.markets.end()) return ErrorPage(ctx, s, lang, 404, "error_not_found");
-    Me me{*view, &rules->second, ChooseLanguage(ctx.request, rules->second.language)};
-    return me;
-}
-
 // A refused change as the page says it: the rule's own text where the catalogue has one (rule_R_HH_3),
 // else by kind of error.
 std::string ErrorText(const core::Error& e, const std::string& lang) {

@@ -28,29 +28,6 @@ constexpr int kReceiptsPerPage = 20;
 constexpr size_t kMaxNamedSkus = 200;
 constexpr int kMaxReturns = 50;
 
-struct Me {
-    app::MemberView view;
-    const core::MarketRules* rules = nullptr;
-    std::string lang;
-};
-
-bool SignedIn(const Context& ctx) { return ctx.principal.member_id.has_value() && ctx.principal.by_cookie; }
-
-// The signed-in member, or the response that sends anyone else away (as My pages' other routes do).
-std::variant<Me, Response> Member(const Context& ctx, http::Services& s) {
-    if (!SignedIn(ctx)) {
-        if (ctx.principal.csrf_refused)
-            return ErrorPage(ctx, s, ChooseLanguage(ctx.request), 403, "error_csrf");
-        return SeeOther(ctx.principal.account_id && ctx.principal.by_cookie ? "/" : "/login");
-    }
-    auto view = s.membership.GetById(*ctx.principal.member_id);
-    std::string lang = ChooseLanguage(ctx.request);
-    if (!view) return ErrorPage(ctx, s, lang, 404, "error_not_found");
-    auto rules = s.markets.find(view->member.market);
-    if (rules == s.markets.end()) return ErrorPage(ctx, s, lang, 404, "error_not_found");
-    return Me{*view, &rules->second, ChooseLanguage(ctx.request, rules->second.language)};
-}
-
 // A positive count of hundredths as each language writes a decimal: 500 -> "5", 250 -> "2,5", 125 -> "1,25".
 std::string Hundredths(int64_t v, const std::string& lang) {
     std::string out = FormatNumber(v / 100, lang);

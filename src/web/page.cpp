@@ -151,6 +151,20 @@ nlohmann::json HistoryRows(const app::HistoryPage& page, const std::string& time
     return rows;
 }
 
+std::variant<Me, http::Response> Member(const http::Context& ctx, http::Services& s) {
+    if (!ctx.principal.member_id || !ctx.principal.by_cookie) {
+        if (ctx.principal.csrf_refused)
+            return ErrorPage(ctx, s, ChooseLanguage(ctx.request), 403, "error_csrf");
+        return SeeOther(ctx.principal.account_id && ctx.principal.by_cookie ? "/" : "/login");
+    }
+    auto view = s.membership.GetById(*ctx.principal.member_id);
+    std::string lang = ChooseLanguage(ctx.request);
+    if (!view) return ErrorPage(ctx, s, lang, 404, "error_not_found");
+    auto rules = s.markets.find(view->member.market);
+    if (rules == s.markets.end()) return ErrorPage(ctx, s, lang, 404, "error_not_found");
+    return Me{*view, &rules->second, ChooseLanguage(ctx.request, rules->second.language)};
+}
+
 http::Response ErrorPage(const http::Context& ctx, http::Services& s, const std::string& lang, int status,
                          const std::string& message_key) {
     nlohmann::json d = BaseData(ctx, s, lang, "error_title");

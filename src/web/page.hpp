@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "http/api/api.hpp"
 #include "web/i18n.hpp"
@@ -23,6 +24,16 @@ std::string ChooseLanguage(const http::Request& req, const std::string& preferre
 http::Response Html(const http::Context& ctx, int status, std::string body);
 // 303 See Other to `location` (after a form post, so reloading does not post again).
 http::Response SeeOther(const std::string& location);
+
+// The signed-in member of a My page: their membership, their market's rules and the page's language.
+struct Me {
+    app::MemberView view;
+    const core::MarketRules* rules = nullptr;
+    std::string lang;
+};
+// The signed-in member, or the response that sends anyone else away: a staff or portal session to "/", a
+// visitor to /login, a refused CSRF token to a 403 page.
+std::variant<Me, http::Response> Member(const http::Context& ctx, http::Services& s);
 
 // The fields of a form post (application/x-www-form-urlencoded); nullopt when the body is not one.
 std::optional<Form> ParseForm(const http::Request& req);
