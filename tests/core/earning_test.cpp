@@ -246,6 +246,21 @@ TEST(Earning, PayingWithBonusEarnsNothing_R_BON_2) {
     EXPECT_EQ(all_bonus.bonus_minor, 0);
 }
 
+TEST(Earning, PayingWithABonusVoucherEarnsNothing_R_BON_5_R_BON_2) {
+    // 300 SEK, 200 of them with a points-shop voucher: the ladder sees only the 100 paid by card.
+    Earning e = Earn({L("groceries", 30'000)}, {T("bonus_voucher", 20'000), T("card", 10'000)}, Se());
+    EXPECT_EQ(e.eligible_minor, 10'000);
+    EXPECT_EQ(e.points, 200);  // the first band: 2 points a krona
+    Earning all_voucher = Earn({L("groceries", 20'000)}, {T("bonus_voucher", 20'000)}, Se());
+    EXPECT_EQ(all_voucher.eligible_minor, 0);
+    EXPECT_EQ(all_voucher.points, 0);
+    // Paying for excluded goods with it takes nothing more off (never below zero).
+    EXPECT_EQ(Earn({L("tobacco", 20'000), L("groceries", 5'000)},
+                   {T("bonus_voucher", 20'000), T("cash", 5'000)}, Se())
+                  .eligible_minor,
+              0);
+}
+
 TEST(Earning, PayingWithGiftCardEarns_R_BON_2) {
     Earning e = Earn({L("groceries", 20'000)}, {T("gift_card", 20'000)}, Dk());
     EXPECT_EQ(e.eligible_minor, 20'000);

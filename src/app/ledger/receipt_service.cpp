@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "app/crypto.hpp"
+#include "app/ledger/points_shop_service.hpp"
 #include "app/local_time.hpp"
 #include "app/offers/offer_service.hpp"
 #include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/ledger/ledger_repository.hpp"
+#include "store/ledger/points_shop_repository.hpp"
 #include "store/membership/membership_repository.hpp"
 
 namespace andel::app {
@@ -20,6 +23,36 @@ namespace kind = core::account_kind;
 
 core::AccountRef Account(const char* k, const char* owner_kind, int64_t owner_id, const std::string& unit) {
     return {k, owner_kind, owner_id, unit};
+}
+
+std::string VoucherField(size_t i) { return "tenders[" + std::to_string(i) + "].voucher_code"; }
+
+// A points-shop voucher refused as a tender (R_BON_5): 422, or 409 when another receipt used it.
+Error VoucherRefused(std::string detail, std::string field) {
+    return {core::ErrorCode::kRuleRefused, std::move(detail), "R_BON_5", std::move(field)};
+}
+Error VoucherConflict(std::string detail, std::string field) {
+    return {core::ErrorCode::kConflict, std::move(detail), "R_BON_5", std::move(field)};
+}
+
+// What a stored receipt's bonus_voucher tenders paid (tenders_json: [[kind, amount], ...]).
+int64_t VoucherPaid(const std::string& tenders_json) {
+    auto tenders = nlohmann::json::parse(tenders_json, nullptr, false);
+    int64_t paid = 0;
+    if (!tenders.is_array()) return 0;
+    for (const auto& t : tenders)
+        if (t.is_array() && t.size() == 2 && t[0] == core::kBonusVoucherTender && t[1].is_number_integer())
+            paid += t[1].get<int64_t>();
+    return paid;
+}
+
+// a * b / c rounded half-even, for 0 <= a, 0 <= b and c > 0.
+int64_t MulDivHalfEven(int64_t a, int64_t b, int64_t c) {
+    const __int128 num = static_cast<__int128>(a) * b;
+    __int128 q = num / c;
+    const __int128 rest = num % c;
+    if (rest * 2 > c || (rest * 2 == c && q % 2 != 0)) ++q;
+    return static_cast<int64_t>(q);
 }
 
 }  // namespace
@@ -39,7 +72,94 @@ Result<void> ReceiptService::Check(const ReceiptInput& in) const {
         return Error::Invalid("occurred_at is in the future (check the till's clock)", "occurred_at");
     if (in.occurred_at < now - kMaxAge)
         return Error::Invalid("occurred_at is more than a year ago", "occurred_at");
+    ANDEL_TRY(CheckVoucherTenders(in));
     return core::ValidateReceipt(in.lines, in.tenders);
+}
+
+// The bonus_voucher tenders' shape (R_BON_5), before anything is read: each names a well-formed code, none
+// is on a return (a voucher is not given back), a code at most once, and together they pay no more than the
+// lines total (a voucher gives no change, not even as a cash withdrawal).
+Result<void> ReceiptService::CheckVoucherTenders(const ReceiptInput& in) {
+    for (const auto& [i, code] : in.voucher_codes) {
+        if (i >= in.tenders.size() || in.tenders[i].kind != core::kBonusVoucherTender)
+            return Error::Malformed("voucher_code belongs to a bonus_voucher tender only", VoucherField(i));
+        if (!NormalizeVoucherCode(code))
+            return Error::Malformed("a voucher code has 12 digits, e.g. 1234-5678-9012", VoucherField(i));
+    }
+    int64_t lines_total = 0;
+    for (const auto& l : in.lines) lines_total += l.Net();
+    int64_t vouchers_total = 0;
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < in.tenders.size(); ++i) {
+        if (in.tenders[i].kind != core::kBonusVoucherTender) continue;
+        auto code = in.voucher_codes.find(i);
+        if (code == in.voucher_codes.end())
+            return Error::Malformed("a bonus_voucher tender names its voucher_code", VoucherField(i));
+        if (lines_total < 0)
+            return VoucherRefused(
+                "a return gives no voucher back: refund the part the voucher paid as the store's policy says "
+                "(e.g. a gift card), never as a bonus_voucher tender",
+                "tenders[" + std::to_string(i) + "].kind");
+        auto digits = *NormalizeVoucherCode(code->second);
+        if (std::find(seen.begin(), seen.end(), digits) != seen.end())
+            return VoucherRefused("a voucher pays a receipt once: its code is in two tenders",
+                                  VoucherField(i));
+        seen.push_back(digits);
+        if (in.tenders[i].amount_minor > 0) vouchers_total += in.tenders[i].amount_minor;
+    }
+    if (vouchers_total > 0 && vouchers_total > lines_total)
+        return VoucherRefused("the vouchers (" + std::to_string(vouchers_total) +
+                                  ") pay more than the lines total (" + std::to_string(lines_total) +
+                                  "): a voucher gives no change",
+                              "tenders");
+    return core::Ok();
+}
+
+Result<void> ReceiptService::UseVouchers(store::Connection& c, const StoreContext& where,
+                                         const ReceiptInput& in, core::JournalEntry& entry) const {
+    if (in.voucher_codes.empty()) return core::Ok();
+    store::PointsShopRepository shop(c);
+    const core::MarketRules& rules = *where.rules;
+    const int64_t at = core::ToMillis(in.occurred_at);
+    const int64_t now = core::ToMillis(clock_.Now());
+    const int64_t skew = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxSkew).count();
+    for (const auto& [i, code] : in.voucher_codes) {
+        const std::string field = VoucherField(i);
+        const int64_t amount = in.tenders[i].amount_minor;  // > 0: a sale (Check)
+        auto v = shop.FindVoucherByHash(Sha256Hex(*NormalizeVoucherCode(code)));
+        if (!v) return VoucherRefused("no voucher with that code", field);
+        if (v->market != where.coop.market || v->currency != rules.currency)
+            return VoucherRefused("the voucher is for the " + v->market + " market's stores", field);
+        if (v->status == "void") return VoucherRefused("the voucher is void", field);
+        // Taken by the separate till call for this store's very receipt, and not booked by a tender yet: this
+        // receipt books it. Any other use is another receipt's.
+        const bool taken_for_this = v->status == "used" && v->used_store_id == where.store.id &&
+                                    v->used_receipt_id == in.receipt_id && !v->used_amount_minor;
+        if (v->status == "used" && !taken_for_this)
+            return VoucherConflict("the voucher was used by another receipt", field);
+        if (at >= v->expires_at)
+            return VoucherRefused("the voucher expired at " +
+                                      core::FormatTimestamp(core::FromMillis(v->expires_at)) +
+                                      ", before the receipt's occurred_at",
+                                  field);
+        // A till's clock may run up to kMaxSkew behind: a receipt earlier than that is older than the
+        // voucher.
+        if (at < v->issued_at - skew)
+            return VoucherRefused("the receipt's occurred_at is before the voucher was issued", field);
+        if (amount > v->value_minor)
+            return VoucherRefused("the tender (" + std::to_string(amount) +
+                                      ") is more than the voucher's value (" +
+                                      std::to_string(v->value_minor) + ")",
+                                  field);
+        // The row is locked to commit; none changed: a concurrent receipt used it first. The retry (see
+        // InTransaction) then finds that receipt (the same one: a replay) or refuses with 409.
+        if (!shop.UseVoucherAsTender(v->id, where.store.id, in.receipt_id, amount, now))
+            throw store::DbError(store::DbError::Kind::kUniqueViolation, "voucher used concurrently");
+        // The operator pays the store what the voucher paid; the rest of its value lapses (no change).
+        core::AddTransfer(entry, Account(kind::kRedemption, "store", where.store.id, rules.currency),
+                          Account(kind::kPointsShop, "operator", 0, rules.currency), amount);
+    }
+    return core::Ok();
 }
 
 Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput& in,
@@ -185,8 +305,22 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         if (!returned) return returned.error();
         int64_t returned_eligible = -returned->eligible_minor;
         auto already = receipts.Returned(original->id);
-        if (returned_eligible > original->eligible_minor - already.eligible_minor)
+        if (int64_t voucher_paid = VoucherPaid(original->tenders_json);
+            voucher_paid > 0 && original->total_minor > 0) {
+            // A sale paid partly with points-shop vouchers (R_BON_5, R_BON_2): the refund has no voucher
+            // tender, so the returned goods' share of what the vouchers paid (on the running total of
+            // returns, rounded half-even) is taken off what the return counts as returned for earning.
+            if (-total > original->total_minor - already.total_minor)
+                return Error::Invalid("more is returned than the sale has left", "lines");
+            const int64_t before = MulDivHalfEven(already.total_minor, voucher_paid, original->total_minor);
+            const int64_t after =
+                MulDivHalfEven(already.total_minor - total, voucher_paid, original->total_minor);
+            returned_eligible =
+                std::clamp<int64_t>(returned_eligible - (after - before), 0,
+                                    std::max<int64_t>(original->eligible_minor - already.eligible_minor, 0));
+        } else if (returned_eligible > original->eligible_minor - already.eligible_minor) {
             return Error::Invalid("more is returned than the sale has left", "lines");
+        }
         core::Earning earned{original->total_minor,
                              original->eligible_minor,
                              original->bonus_minor,
@@ -361,6 +495,8 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
             core::AddTransfer(entry, account, redemption, -paid_with_bonus);
         }
     }
+
+    ANDEL_TRY(UseVouchers(c, where, in, entry));
 
     if (!entry.postings.empty()) {
         auto entry_id = ledger.Post(entry, now);

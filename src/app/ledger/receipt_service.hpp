@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/ledger/earning.hpp"
+#include "core/ledger/journal.hpp"
 #include "core/market.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
@@ -23,6 +24,9 @@ struct ReceiptInput {
     std::optional<std::string> card, member_number;  // the customer, when identified (R_CARD_2)
     std::vector<core::ReceiptLine> lines;
     std::vector<core::Tender> tenders;
+    // The code of each bonus_voucher tender (R_BON_5), by its index in `tenders`: as printed
+    // ("1234-5678-9012") or 12 digits. Never stored: the receipt keeps kind and amount, the voucher its use.
+    std::map<size_t, std::string> voucher_codes;
     std::optional<std::string> original_receipt_id;  // a return: the sale it returns goods from (same store)
     std::optional<std::string> quote_id;             // the priced basket whose offers it used (issue 6 §3)
     std::string body_hash;                           // SHA-256 of the canonical request, set by the caller
@@ -62,6 +66,7 @@ class ReceiptService {
     static constexpr std::chrono::hours kMaxAge{24 * 365};
     static constexpr std::chrono::minutes kMaxSkew{15};
     core::Result<void> Check(const ReceiptInput& in) const;
+    static core::Result<void> CheckVoucherTenders(const ReceiptInput& in);
     // The till's store, its cooperative and market: read once per request (a batch shares them).
     struct StoreContext {
         store::StoreRecord store;
@@ -71,6 +76,10 @@ class ReceiptService {
     core::Result<StoreContext> LoadStore(store::Connection& c, int64_t store_id) const;
     core::Result<ReceiptOutcome> PostIn(store::Connection& c, const StoreContext& where,
                                         const ReceiptInput& in, const std::string& actor);
+    // The sale's points-shop vouchers (R_BON_5): each checked at the receipt's time, marked used by this
+    // receipt and its amount paid to the store's redemption account from the operator's points_shop account.
+    core::Result<void> UseVouchers(store::Connection& c, const StoreContext& where, const ReceiptInput& in,
+                                   core::JournalEntry& entry) const;
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;

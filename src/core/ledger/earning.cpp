@@ -15,9 +15,9 @@ constexpr size_t kMaxLines = 10'000;
 constexpr size_t kMaxTenders = 50;
 constexpr int64_t kMaxAmountMinor = 100'000'000'000;  // 10^11 minor units, either sign
 
-constexpr std::array<std::string_view, 9> kTenderKinds = {
+constexpr std::array<std::string_view, 10> kTenderKinds = {
     "card",   "cash",    "gift_card",       "deposit_voucher", "bonus",
-    "mobile", "invoice", "cash_withdrawal", "atm_withdrawal",
+    "mobile", "invoice", "cash_withdrawal", "atm_withdrawal",  kBonusVoucherTender,
 };
 
 bool IsKnownTender(std::string_view kind) {
@@ -31,11 +31,12 @@ bool Contains(const std::vector<std::string>& list, std::string_view item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// R_BON_2: a tender whose value paid for goods earns nothing: deposit-return vouchers and bonus always, and
-// whatever else the market lists. Withdrawals in the market's list are not payments and are handled by sign.
+// R_BON_2: a tender whose value paid for goods earns nothing: deposit-return vouchers, bonus and points-shop
+// bonus vouchers (R_BON_5: bought with points already earned) always, and whatever else the market lists.
+// Withdrawals in the market's list are not payments and are handled by sign.
 bool IsExcludedPayment(const Tender& tender, const MarketRules& rules) {
     if (IsWithdrawal(tender.kind)) return false;
-    return tender.kind == "deposit_voucher" || tender.kind == "bonus" ||
+    return tender.kind == "deposit_voucher" || tender.kind == "bonus" || tender.kind == kBonusVoucherTender ||
            Contains(rules.excluded_tenders, tender.kind);
 }
 

@@ -21,7 +21,9 @@ struct ReceiptLine {
 };
 
 // How the receipt was paid. Kinds: card, cash, gift_card, deposit_voucher, bonus, mobile, invoice,
-// cash_withdrawal (money handed out: a negative amount), atm_withdrawal (likewise).
+// cash_withdrawal (money handed out: a negative amount), atm_withdrawal (likewise), bonus_voucher (a points
+// shop voucher, R_BON_5: its code travels beside the tender, see app::ReceiptInput::voucher_codes).
+inline constexpr const char* kBonusVoucherTender = "bonus_voucher";
 struct Tender {
     std::string kind;
     int64_t amount_minor = 0;
@@ -53,11 +55,12 @@ struct EarningContext {
 Result<void> ValidateReceipt(const std::vector<ReceiptLine>& lines, const std::vector<Tender>& tenders);
 
 // What the receipt earns in `rules`' market. Eligible amount: the net of lines whose category is not
-// excluded, less the part paid with excluded tenders that take value in (deposit_voucher) and with bonus
-// (paying with bonus earns nothing), never below zero on a sale (R_BON_2). Withdrawals are not purchases
-// and earn nothing. Rounding: bonus and savings half-even at the minor unit (ApplyBasisPoints); points by
-// LadderPoints over the household's month. For a return receipt (negative total) only total_minor and
-// eligible_minor (both <= 0) are filled: what it takes back depends on the original, see Reversal.
+// excluded, less the part paid with excluded tenders that take value in (deposit_voucher) and with bonus or
+// a bonus_voucher (paying with bonus or with points-shop vouchers earns nothing), never below zero on a sale
+// (R_BON_2). Withdrawals are not purchases and earn nothing. Rounding: bonus and savings half-even at the
+// minor unit (ApplyBasisPoints); points by LadderPoints over the household's month. For a return receipt
+// (negative total) only total_minor and eligible_minor (both <= 0) are filled: what it takes back depends on
+// the original, see Reversal.
 Result<Earning> ComputeEarning(const std::vector<ReceiptLine>& lines, const std::vector<Tender>& tenders,
                                const MarketRules& rules, const EarningContext& context);
 

@@ -55,6 +55,8 @@ core::Result<app::ReceiptInput> ReadReceipt(const json& body) {
             core::Tender tender;
             tender.kind = t.RequiredString("kind", 32);
             tender.amount_minor = t.RequiredInt("amount_minor", -kMaxAmount, kMaxAmount);
+            // A points-shop voucher (R_BON_5): checked by the receipt service, never stored with the receipt.
+            if (auto code = t.OptionalString("voucher_code", 32)) in.voucher_codes[i] = std::move(*code);
             ANDEL_TRY(t.Finish());
             in.tenders.push_back(std::move(tender));
         }

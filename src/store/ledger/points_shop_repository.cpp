@@ -7,7 +7,7 @@ constexpr const char* kRewardColumns =
     "id, market, code, name, kind, points, value_minor, active, created_at";
 constexpr const char* kVoucherColumns =
     "id, code_hash, market, value_minor, currency, status, issued_at, expires_at, used_at, used_store_id, "
-    "used_receipt_id";
+    "used_receipt_id, used_amount_minor";
 constexpr const char* kRedemptionColumns =
     "id, household_id, member_id, reward_id, points, idempotency_key, request_hash, entry_id, voucher_id, "
     "balance_after, created_at";
@@ -17,8 +17,8 @@ ShopRewardRecord ReadReward(const Row& r) {
 }
 
 VoucherRecord ReadVoucher(const Row& r) {
-    return {r.Int(0), r.Text(1), r.Text(2),   r.Int(3),    r.Text(4),    r.Text(5),
-            r.Int(6), r.Int(7),  r.OptInt(8), r.OptInt(9), r.OptText(10)};
+    return {r.Int(0), r.Text(1), r.Text(2),   r.Int(3),    r.Text(4),     r.Text(5),
+            r.Int(6), r.Int(7),  r.OptInt(8), r.OptInt(9), r.OptText(10), r.OptInt(11)};
 }
 
 RedemptionRecord ReadRedemption(const Row& r) {
@@ -130,6 +130,16 @@ bool PointsShopRepository::UseVoucher(int64_t id, int64_t store_id, const std::s
                "UPDATE vouchers SET status = 'used', used_at = $2, used_store_id = $3, used_receipt_id = $4 "
                "WHERE id = $1 AND status = 'issued'",
                {Int(id), Int(now), Int(store_id), Text(receipt_id)}) == 1;
+}
+
+bool PointsShopRepository::UseVoucherAsTender(int64_t id, int64_t store_id, const std::string& receipt_id,
+                                              int64_t amount_minor, int64_t now) {
+    return c_.Execute(
+               "UPDATE vouchers SET status = 'used', used_at = COALESCE(used_at, $2), used_store_id = $3, "
+               "used_receipt_id = $4, "
+               "used_amount_minor = $5 WHERE id = $1 AND (status = 'issued' OR (status = 'used' AND "
+               "used_store_id = $3 AND used_receipt_id = $4 AND used_amount_minor IS NULL))",
+               {Int(id), Int(now), Int(store_id), Text(receipt_id), Int(amount_minor)}) == 1;
 }
 
 }  // namespace andel::store

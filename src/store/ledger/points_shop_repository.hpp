@@ -35,6 +35,9 @@ struct VoucherRecord {
     int64_t issued_at = 0, expires_at = 0;
     std::optional<int64_t> used_at, used_store_id;
     std::optional<std::string> used_receipt_id;
+    // What a receipt's bonus_voucher tender paid with it (<= value_minor; the rest lapses: no change). Null
+    // while issued, and when taken by the separate till call without a receipt tender booking it.
+    std::optional<int64_t> used_amount_minor;
 };
 
 // Persistence of the points shop (R_BON_5): rewards, redemptions and vouchers. Runs on the caller's
@@ -61,6 +64,11 @@ class PointsShopRepository {
     std::optional<VoucherRecord> FindVoucherByHash(const std::string& code_hash);
     // Marks an issued voucher used; false when it was no longer issued (used by a concurrent request).
     bool UseVoucher(int64_t id, int64_t store_id, const std::string& receipt_id, int64_t now);
+    // Marks a voucher used as the tender of receipt `receipt_id` of `store_id`, paying `amount_minor`: an
+    // issued one, or one the separate till call took for this very store and receipt and no tender booked
+    // yet. False when neither (a concurrent receipt used it).
+    bool UseVoucherAsTender(int64_t id, int64_t store_id, const std::string& receipt_id, int64_t amount_minor,
+                            int64_t now);
 
   private:
     Connection& c_;

@@ -94,13 +94,14 @@ void ReceiptRepository::Lock(int64_t receipt_id) {
 
 ReturnedSums ReceiptRepository::Returned(int64_t original_receipt_id) {
     auto r = c_.QueryOne(
-        "SELECT COALESCE(SUM(eligible_minor), 0), COALESCE(SUM(bonus_minor), 0), "
+        "SELECT COALESCE(SUM(total_minor), 0), COALESCE(SUM(eligible_minor), 0), COALESCE(SUM(bonus_minor), "
+        "0), "
         "COALESCE(SUM(savings_minor), 0), COALESCE(SUM(points), 0), "
         "COALESCE(SUM(dividend_base_minor), 0), COALESCE(SUM(dividend_minor), 0) FROM receipts "
         "WHERE original_receipt_id = $1",
         {Int(original_receipt_id)});
     // Returns are stored with negative amounts.
-    return {-r->Int(0), -r->Int(1), -r->Int(2), -r->Int(3), -r->Int(4), -r->Int(5)};
+    return {-r->Int(0), -r->Int(1), -r->Int(2), -r->Int(3), -r->Int(4), -r->Int(5), -r->Int(6)};
 }
 
 std::vector<ReceiptRecord> ReceiptRepository::ReturnsOf(int64_t original_receipt_id, int limit) {

@@ -26,8 +26,8 @@ struct ReceiptRecord {
 
 // Sums of what earlier returns took back from a receipt (positive amounts).
 struct ReturnedSums {
-    int64_t eligible_minor = 0, bonus_minor = 0, savings_minor = 0, points = 0, dividend_base_minor = 0,
-            dividend_minor = 0;
+    int64_t total_minor = 0, eligible_minor = 0, bonus_minor = 0, savings_minor = 0, points = 0,
+            dividend_base_minor = 0, dividend_minor = 0;
 };
 
 struct MonthTotal {
