@@ -37,6 +37,7 @@
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
 #include "app/privacy/erasure_job.hpp"
+#include "cli/bench_jobs.hpp"
 #include "cli/bench_load.hpp"
 #include "cli/bench_recommend.hpp"
 #include "cli/bench_search.hpp"
@@ -600,6 +601,17 @@ int main(int argc, char** argv) {
     bench_search->add_option("--market", bench_search_options.market, "market")->capture_default_str();
     bench_search->add_flag("--keep", bench_search_options.keep,
                            "keep the database file or schema (for EXPLAIN)");
+    auto* bench_jobs = bench_cmd->add_subcommand(
+        "jobs", "The points expiry and the dividend run over generated households (issue 3 §8): seconds");
+    bench_jobs->add_option("--config", common.config_dir, "configuration directory")->capture_default_str();
+    bench_jobs->add_option("--database", common.database,
+                           "default: a new SQLite file in /tmp; a postgresql:// URL: a new schema in it");
+    cli::BenchJobsOptions bench_jobs_options;
+    bench_jobs
+        ->add_option("--households", bench_jobs_options.households, "households in se, and as many in no")
+        ->capture_default_str()
+        ->check(CLI::Range(int64_t{1}, int64_t{20'000'000}));
+    bench_jobs->add_flag("--keep", bench_jobs_options.keep, "keep the database file or schema (for EXPLAIN)");
 
     auto* bench_load = bench_cmd->add_subcommand(
         "load", "A till, partner, app and portal mix against several nodes (issue 11): throughput, latency");
@@ -669,6 +681,10 @@ int main(int argc, char** argv) {
         if (bench_search->parsed()) {  // likewise
             bench_search_options.database = common.database;
             return cli::BenchSearch(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_search_options);
+        }
+        if (bench_jobs->parsed()) {  // likewise
+            bench_jobs_options.database = common.database;
+            return cli::BenchJobs(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_jobs_options);
         }
         if (bench_load->parsed())  // against running nodes; --prepare opens its --database itself
             return cli::BenchLoad(LoadOrExit(Common{common.config_dir, "", -1, ""}), bench_load_options);
@@ -1004,11 +1020,13 @@ int main(int argc, char** argv) {
             }
             std::printf(
                 "%s %lld of %lld accrued on a base of %lld (minor units) to %lld households in %lld lines "
-                "for %d; %lld households paid before\n",
+                "for %d, of it %lld to %lld households in supplements for receipts posted after their "
+                "payment; %lld households paid before\n",
                 r->dry_run ? "dry run, nothing written: would pay" : "paid",
                 static_cast<long long>(r->paid_minor), static_cast<long long>(r->amount_minor),
                 static_cast<long long>(r->base_minor), static_cast<long long>(r->households),
-                static_cast<long long>(r->lines), r->year, static_cast<long long>(r->already_paid));
+                static_cast<long long>(r->lines), r->year, static_cast<long long>(r->late_minor),
+                static_cast<long long>(r->late_households), static_cast<long long>(r->already_paid));
             return 0;
         }
         if (job_expiry->parsed()) {

@@ -1400,7 +1400,8 @@ json DividendPart(const Context& ctx, http::Services& s, const std::string& lang
                             {"households", FormatNumber(run.households, lang)},
                             {"lines", FormatNumber(run.lines, lang)},
                             {"base", FormatMoney(run.base_minor, cur, lang)},
-                            {"paid", FormatMoney(run.amount_minor, cur, lang)}});
+                            {"paid", FormatMoney(run.amount_minor, cur, lang)},
+                            {"late", FormatMoney(run.late_minor, cur, lang)}});
         }
     }
     part["runs"] = runs;

@@ -2,7 +2,8 @@
 // shipped configuration: in NO the purchase dividend of a year, accrued by the receipts at 3 % in the own
 // cooperative's stores and 1 % in another's (R_BON_7), is paid into the household's bonus once the year has
 // ended in Oslo time; the run is repeatable, resumable, has a dry run, takes a lease, and leaves its result
-// line by line in dividend_lines. After every test the ledger check is clean.
+// line by line in dividend_lines; a repeat pays what receipts posted after the payment (a till's late
+// upload) added, by a supplement with lines of its own. After every test the ledger check is clean.
 #include "app/ledger/dividend_job.hpp"
 
 #include <gtest/gtest.h>
@@ -125,6 +126,14 @@ class DividendJobTest : public ::testing::TestWithParam<std::string> {
         return *r;
     }
 
+    // Posts a receipt with the clock as it is: a till uploading it late.
+    ReceiptOutcome MustPostNow(int64_t store, const ReceiptInput& in) {
+        auto r = app_->receipts->Post(store, in, kActor);
+        EXPECT_TRUE(IsOk(r)) << in.receipt_id;
+        if (!r.ok()) throw std::runtime_error("post failed: " + r.error().detail);
+        return *r;
+    }
+
     // The year of purchases: in 2026, 1 000 NOK in Bergen (own cooperative, 3 %: 30 NOK), 500 NOK in
     // Hamar (another cooperative, 1 %: 5 NOK), 200 NOK of the Bergen purchase returned (-6 NOK); and on
     // 2026-12-31T23:30Z, which is 2027-01-01 in Oslo, 100 NOK in Bergen (3 NOK, in 2027).
@@ -167,21 +176,34 @@ class DividendJobTest : public ::testing::TestWithParam<std::string> {
     struct LineRow {
         int64_t cooperative_id, receipts, base, rate_bp, amount;
         bool has_entry;
+        int64_t supplement = 0;
+        std::optional<int64_t> entry_id;
     };
-    std::vector<LineRow> LinesOf(int64_t household, int year) {
+    // The household's lines of the year, of the payment `supplement` (0: the first).
+    std::vector<LineRow> LinesOf(int64_t household, int year, int64_t supplement = 0) {
         auto c = app_->db->Read();
         std::vector<LineRow> out;
         for (const auto& r : c->Query("SELECT cooperative_id, receipts, base_minor, rate_bp, amount_minor, "
-                                      "entry_id FROM dividend_lines "
-                                      "WHERE household_id = $1 AND year = $2 ORDER BY cooperative_id",
-                                      {store::Int(household), store::Int(year)}))
-            out.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), !r.IsNull(5)});
+                                      "entry_id, supplement FROM dividend_lines "
+                                      "WHERE household_id = $1 AND year = $2 AND supplement = $3 "
+                                      "ORDER BY cooperative_id",
+                                      {store::Int(household), store::Int(year), store::Int(supplement)}))
+            out.push_back(
+                {r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), !r.IsNull(5), r.Int(6), r.OptInt(5)});
         return out;
     }
-    std::optional<LineRow> LineFor(int64_t household, int year, int64_t cooperative) {
-        for (const auto& l : LinesOf(household, year))
+    std::optional<LineRow> LineFor(int64_t household, int year, int64_t cooperative, int64_t supplement = 0) {
+        for (const auto& l : LinesOf(household, year, supplement))
             if (l.cooperative_id == cooperative) return l;
         return std::nullopt;
+    }
+    std::optional<int64_t> Entry(const std::string& key) {
+        auto c = app_->db->Read();
+        return store::LedgerRepository(*c).FindEntry("dividend", key);
+    }
+    std::string Key(int64_t household, int year, int supplement = 0) {
+        std::string k = "year:" + std::to_string(year) + "/household:" + std::to_string(household);
+        return supplement ? k + "/supplement:" + std::to_string(supplement) : k;
     }
 
     std::unique_ptr<test::TestApp> app_;
@@ -343,7 +365,8 @@ TEST_P(DividendJobTest, ResumesAfterAStopInBatchesAndHonoursTheLease_R_BON_7) {
     auto rest = job_->Run(2026, false, [&](int64_t done, int64_t total) { seen.emplace_back(done, total); });
     EXPECT_TRUE(Reports(rest, 2, 2, 50'000, 1'500, 1'500));
     EXPECT_EQ(rest->already_paid, 1);
-    EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{1, 2}, {2, 2}}));
+    // Every household with receipts of the year is looked at (a paid one may have late receipts).
+    EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{1, 3}, {2, 3}, {3, 3}}));
     EXPECT_EQ(DividendEntries(), 3);
     for (size_t k = 0; k < owners.size(); ++k) {
         EXPECT_EQ(Bonus(owners[k].household), 300 * static_cast<int64_t>(k + 1));
@@ -370,6 +393,202 @@ TEST_P(DividendJobTest, PaysNoMoreThanTheAccrualHoldsAndNothingBelowZero_R_BON_7
     EXPECT_FALSE(line->has_entry);
     EXPECT_EQ(line->rate_bp, 300);
     EXPECT_EQ(DividendEntries(), 1);
+}
+
+// A till uploads a receipt of 2026 after 2026 was paid: the repeat pays its dividend by a supplement, with
+// a line of its own, exactly once.
+TEST_P(DividendJobTest, ARepeatPaysAReceiptPostedAfterThePaymentOnceBySupplement_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+    EXPECT_EQ(Accrued(o.household), 300);  // the 2027 purchase
+
+    app_->clock.Set(Utc(2027, 1, 5));
+    auto late = MustPostNow(bergen_, Receipt("B-4", Utc(2026, 12, 30), o.number, 20'000)).receipt;
+    EXPECT_EQ(late.month, 202612);
+    EXPECT_EQ(late.dividend_minor, 600);  // 200 NOK at 3 %
+    EXPECT_EQ(Accrued(o.household), 900);
+
+    auto r = RunAt(Utc(2027, 1, 6), 2026);
+    EXPECT_TRUE(Reports(r, 1, 1, 20'000, 600, 600));
+    EXPECT_EQ(r->late_households, 1);
+    EXPECT_EQ(r->late_minor, 600);
+    EXPECT_EQ(r->already_paid, 1);
+    EXPECT_EQ(Bonus(o.household), 3'500);
+    EXPECT_EQ(Accrued(o.household), 300);
+
+    // The supplement's line: what the receipts added since the payment, and the entry that paid it.
+    auto supplement = LinesOf(o.household, 2026, 1);
+    ASSERT_EQ(supplement.size(), 1u);
+    EXPECT_EQ(supplement[0].cooperative_id, vestland_);
+    EXPECT_EQ(supplement[0].receipts, 1);
+    EXPECT_EQ(supplement[0].base, 20'000);
+    EXPECT_EQ(supplement[0].rate_bp, 300);
+    EXPECT_EQ(supplement[0].amount, 600);
+    auto entry = Entry(Key(o.household, 2026, 1));
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(supplement[0].entry_id, entry);
+    EXPECT_EQ(LinesOf(o.household, 2026, 0).size(), 2u);  // the first payment's lines are unchanged
+    // All lines of the (year, household, cooperative) sum to what its receipts accrued.
+    EXPECT_EQ(Count("SELECT SUM(amount_minor) FROM dividend_lines WHERE year = 2026 AND cooperative_id = " +
+                    std::to_string(vestland_)),
+              3'000);
+    {
+        auto c = app_->db->Read();
+        auto when = c->QueryOne("SELECT occurred_at FROM ledger_entries WHERE id = $1", {store::Int(*entry)});
+        EXPECT_EQ(when->Int(0), core::ToMillis(Utc(2027, 1, 6)));  // paid when the repeat ran
+    }
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs WHERE finished_at IS NOT NULL AND households = 1 AND "
+                    "lines = 1 AND amount_minor = 600 AND late_households = 1 AND late_minor = 600"),
+              1);
+
+    // A second repeat finds nothing new.
+    auto again = RunAt(Utc(2027, 1, 7), 2026);
+    EXPECT_TRUE(Reports(again, 0, 0, 0, 0, 0));
+    EXPECT_EQ(again->late_minor, 0);
+    EXPECT_EQ(again->already_paid, 1);
+    EXPECT_EQ(DividendEntries(), 2);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_lines"), 3);
+    EXPECT_EQ(Bonus(o.household), 3'500);
+
+    // 2027 is paid as before: the purchase of 2026-12-31T23:30Z.
+    EXPECT_TRUE(Reports(RunAt(Utc(2028, 1, 2), 2027), 1, 1, 10'000, 300, 300));
+    EXPECT_EQ(Accrued(o.household), 0);
+}
+
+// A till uploads a return of a 2026 sale after 2026 was paid: the member was paid that dividend already, and
+// the return took it from the accrual account when posted. The repeat records the negative line, pays
+// nothing and takes nothing back from the bonus; a late sale after it is paid by a supplement of its own,
+// not netted with the return (which the accrual recovered already: the next payment from it is smaller).
+TEST_P(DividendJobTest, ALateReturnAfterThePaymentIsRecordedAndPaysNothing_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+
+    app_->clock.Set(Utc(2027, 1, 5));
+    // 200 of the 500 NOK bought in Hamar (1 %: 2 NOK back), dated in 2026.
+    auto ret = MustPostNow(hamar_, Receipt("H-2", Utc(2026, 12, 28), o.number, -20'000, "H-1")).receipt;
+    EXPECT_EQ(ret.month, 202612);
+    EXPECT_EQ(ret.dividend_minor, -200);
+    EXPECT_EQ(Accrued(o.household), 100);  // taken from the 2027 accrual
+
+    auto dry = RunAt(Utc(2027, 1, 6), 2026, true);
+    EXPECT_TRUE(Reports(dry, 1, 1, -20'000, -200, 0));
+    auto r = RunAt(Utc(2027, 1, 6), 2026);
+    EXPECT_TRUE(Reports(r, 1, 1, -20'000, -200, 0));
+    EXPECT_EQ(r->late_households, 1);
+    EXPECT_EQ(r->late_minor, 0);
+    auto line = LineFor(o.household, 2026, innlandet_, 1);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->receipts, 1);
+    EXPECT_EQ(line->base, -20'000);
+    EXPECT_EQ(line->rate_bp, 100);
+    EXPECT_EQ(line->amount, -200);
+    EXPECT_FALSE(line->has_entry);
+    EXPECT_EQ(DividendEntries(), 1);
+    EXPECT_EQ(Bonus(o.household), 2'900);  // nothing taken back
+    EXPECT_EQ(Accrued(o.household), 100);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 6, 13), 2026), 0, 0, 0, 0, 0));  // recorded: not again
+
+    // Then a late sale of 2026 in Bergen: 100 NOK at 3 %, paid in full by supplement 2.
+    MustPostNow(bergen_, Receipt("B-5", Utc(2026, 12, 29), o.number, 10'000));
+    EXPECT_EQ(Accrued(o.household), 400);
+    auto sale = RunAt(Utc(2027, 1, 7), 2026);
+    EXPECT_TRUE(Reports(sale, 1, 1, 10'000, 300, 300));
+    EXPECT_EQ(sale->late_minor, 300);
+    EXPECT_TRUE(Entry(Key(o.household, 2026, 2)));
+    EXPECT_FALSE(Entry(Key(o.household, 2026, 1)));
+    EXPECT_EQ(Bonus(o.household), 3'200);
+    EXPECT_EQ(Accrued(o.household), 100);
+
+    // 2027 accrued 3 NOK, of which the return took 2: its payment is what the accrual holds.
+    EXPECT_TRUE(Reports(RunAt(Utc(2028, 1, 2), 2027), 1, 1, 10'000, 300, 100));
+    EXPECT_EQ(Bonus(o.household), 3'300);  // 2026 and 2027 net: 3 000 + 300
+    EXPECT_EQ(Accrued(o.household), 0);
+}
+
+// A household recorded with nothing to pay (its year held only a return) that gets a late sale: the
+// supplement pays the sale (what the accrual holds), not the sale less the return.
+TEST_P(DividendJobTest, ALateSaleOfAYearWithNothingPaidIsPaidBySupplement_R_BON_7) {
+    Owner o = RegisterNo();
+    MustPost(bergen_, Receipt("B-1", Utc(2026, 12, 20), o.number, 100'000));          // 30 NOK in 2026
+    MustPost(bergen_, Receipt("B-2", Utc(2027, 1, 1, 9), o.number, -80'000, "B-1"));  // -24 NOK in 2027
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 1, 100'000, 3'000, 600));
+    EXPECT_TRUE(Reports(RunAt(Utc(2028, 1, 2), 2027), 1, 1, -80'000, -2'400, 0));
+    app_->clock.Set(Utc(2028, 1, 3));
+    MustPostNow(bergen_, Receipt("B-3", Utc(2027, 12, 30), o.number, 50'000));  // 15 NOK in 2027
+    auto r = RunAt(Utc(2028, 1, 4), 2027);
+    EXPECT_TRUE(Reports(r, 1, 1, 50'000, 1'500, 1'500));
+    EXPECT_EQ(r->late_minor, 1'500);
+    EXPECT_EQ(Bonus(o.household), 2'100);
+    EXPECT_EQ(Accrued(o.household), 0);
+}
+
+TEST_P(DividendJobTest, ADryRunReportsWhatARepeatWouldPayForLateReceipts_R_BON_7) {
+    Owner o = RegisterNo();
+    YearOfPurchases(o);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 1, 2, 130'000, 2'900, 2'900));
+    app_->clock.Set(Utc(2027, 1, 5));
+    MustPostNow(bergen_, Receipt("B-4", Utc(2026, 12, 30), o.number, 20'000));
+    MustPostNow(hamar_, Receipt("H-3", Utc(2026, 12, 30), o.number, 30'000));
+    auto dry = RunAt(Utc(2027, 1, 6), 2026, true);
+    EXPECT_TRUE(Reports(dry, 1, 2, 50'000, 900, 900));
+    EXPECT_TRUE(dry->dry_run);
+    EXPECT_EQ(dry->late_households, 1);
+    EXPECT_EQ(dry->late_minor, 900);
+    EXPECT_EQ(dry->already_paid, 1);
+    EXPECT_EQ(DividendEntries(), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_lines"), 2);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_leases"), 0);
+    EXPECT_EQ(Bonus(o.household), 2'900);
+    auto r = RunAt(Utc(2027, 1, 6), 2026);
+    EXPECT_TRUE(Reports(r, 1, 2, 50'000, 900, 900));
+    EXPECT_EQ(r->late_minor, 900);
+    EXPECT_EQ(LinesOf(o.household, 2026, 1).size(), 2u);
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 6), 2026, true), 0, 0, 0, 0, 0));
+}
+
+// A repeat paying supplements is stopped between batches (as a kill would): the next run pays the rest, and
+// no household twice.
+TEST_P(DividendJobTest, ARepeatStoppedBetweenBatchesResumesWithoutPayingTwice_R_BON_7) {
+    std::vector<Owner> owners;
+    for (int individual = 0; owners.size() < 3; ++individual) {
+        auto id = Fodselsnummer(15, 3, 71, individual);
+        if (id) owners.push_back(RegisterNo(*id));
+    }
+    for (int n = 1; n <= 3; ++n)
+        MustPost(bergen_,
+                 Receipt("R-" + std::to_string(n), Utc(2026, 5, n), owners[n - 1].number, 10'000 * n));
+    EXPECT_TRUE(Reports(RunAt(Utc(2027, 1, 2), 2026), 3, 3, 60'000, 1'800, 1'800));
+    app_->clock.Set(Utc(2027, 1, 3));
+    for (int n = 1; n <= 3; ++n)  // 100 NOK each, late: 3 NOK each
+        MustPostNow(bergen_,
+                    Receipt("L-" + std::to_string(n), Utc(2026, 12, 30), owners[n - 1].number, 10'000));
+
+    app_->clock.Set(Utc(2027, 1, 4));
+    job_->set_batch_households(1);
+    EXPECT_THROW((void)job_->Run(2026, false, [](int64_t, int64_t) { throw std::runtime_error("stopped"); }),
+                 std::runtime_error);
+    EXPECT_EQ(DividendEntries(), 4);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_leases"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM dividend_runs WHERE finished_at IS NULL AND late_minor = 300"), 1);
+
+    auto rest = job_->Run(2026, false);
+    EXPECT_TRUE(Reports(rest, 2, 2, 20'000, 600, 600));
+    EXPECT_EQ(rest->late_households, 2);
+    EXPECT_EQ(rest->late_minor, 600);
+    EXPECT_EQ(rest->already_paid, 3);
+    EXPECT_EQ(DividendEntries(), 6);
+    for (size_t k = 0; k < owners.size(); ++k) {
+        EXPECT_EQ(Bonus(owners[k].household), 300 * static_cast<int64_t>(k + 1) + 300);
+        EXPECT_EQ(Accrued(owners[k].household), 0);
+        EXPECT_EQ(LinesOf(owners[k].household, 2026, 1).size(), 1u);
+        EXPECT_TRUE(LinesOf(owners[k].household, 2026, 2).empty());
+    }
+    EXPECT_TRUE(Reports(job_->Run(2026, false), 0, 0, 0, 0, 0));
+    EXPECT_EQ(DividendEntries(), 6);
+    EXPECT_EQ(Count("SELECT COALESCE(SUM(late_minor), 0) FROM dividend_runs WHERE year = 2026"), 900);
 }
 
 TEST_P(DividendJobTest, AnEmptyYearPaysNothing_R_BON_7) {

@@ -34,20 +34,21 @@ struct Market {
     int64_t run_id = 0;  // dividend_runs row of a real run
 };
 
-// The receipts of the market's year that accrued dividend to a household, not yet paid (the household has
-// no lines for the year). $1 market, $2 first month, $3 last month, $4 year.
+// The receipts of the market's year that accrued dividend to a household. $1 market, $2 first month, $3
+// last month.
 constexpr const char* kYearReceipts =
     "FROM receipts r JOIN stores s ON s.id = r.store_id JOIN cooperatives co ON co.id = s.cooperative_id "
     "WHERE co.market = $1 AND r.month BETWEEN $2 AND $3 AND r.household_id IS NOT NULL "
-    "AND (r.dividend_base_minor <> 0 OR r.dividend_minor <> 0) "
-    "AND NOT EXISTS (SELECT 1 FROM dividend_lines d WHERE d.year = $4 AND d.household_id = r.household_id) ";
+    "AND (r.dividend_base_minor <> 0 OR r.dividend_minor <> 0) ";
 
+// The next households (by id, after `after`) with receipts of the year: paid or not, a household is looked
+// at by every run, since a late receipt may have reached it after its payment.
 std::vector<int64_t> Households(store::Connection& c, const Market& m, int year, int64_t after, int limit) {
     std::vector<int64_t> out;
-    for (const auto& r : c.Query(
-             std::string("SELECT DISTINCT r.household_id ") + kYearReceipts +
-                 "AND r.household_id > $5 ORDER BY r.household_id LIMIT $6",
-             {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(year), Int(after), Int(limit)}))
+    for (const auto& r :
+         c.Query(std::string("SELECT DISTINCT r.household_id ") + kYearReceipts +
+                     "AND r.household_id > $4 ORDER BY r.household_id LIMIT $5",
+                 {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(after), Int(limit)}))
         out.push_back(r.Int(0));
     return out;
 }
@@ -55,13 +56,28 @@ std::vector<int64_t> Households(store::Connection& c, const Market& m, int year,
 int64_t CountHouseholds(store::Connection& c, const Market& m, int year) {
     return c
         .QueryOne(std::string("SELECT COUNT(DISTINCT r.household_id) ") + kYearReceipts,
-                  {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(year)})
+                  {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12)})
         ->Int(0);
 }
 
+struct Sums {
+    int64_t receipts = 0, base = 0, amount = 0;
+    bool zero() const { return receipts == 0 && base == 0 && amount == 0; }
+};
+
 struct Line {
-    int64_t household_id = 0, cooperative_id = 0, receipts = 0, base = 0, amount = 0;
+    int64_t cooperative_id = 0;
+    Sums sums;
     int64_t rate_bp = 0;
+};
+
+// What one household is paid now: the lines of its first payment (supplement 0), or of its next supplement
+// (what its receipts of the year accrued since the lines recorded so far), and their sum.
+struct Payment {
+    int64_t household_id = 0;
+    int supplement = 0;
+    std::vector<Line> lines;
+    int64_t sum = 0;
 };
 
 // amount / base in basis points, half away from zero.
@@ -75,35 +91,99 @@ int64_t Rate(int64_t amount, int64_t base) {
     return negative ? -r : r;
 }
 
-// The lines of the households in [first, last] not yet paid, by household, then cooperative.
-std::vector<Line> Lines(store::Connection& c, const Market& m, int year, int64_t first, int64_t last) {
-    std::vector<Line> out;
+struct Plan {
+    std::vector<Payment> payments;
+    int64_t already_paid = 0;  // households of the batch with lines of an earlier run
+};
+
+// The payments of the households in [first, last]: per household and cooperative, what its receipts of the
+// year accrued, less what its lines (of all its payments so far) recorded. A household without lines gets
+// its first payment; one whose receipts differ from its lines a supplement; the others nothing.
+Plan PlanBatch(store::Connection& c, const Market& m, int year, int64_t first, int64_t last) {
+    struct Key {
+        int64_t household, cooperative;
+        bool operator<(const Key& o) const {
+            return household != o.household ? household < o.household : cooperative < o.cooperative;
+        }
+    };
+    std::map<Key, Sums> accrued, recorded;
+    std::map<int64_t, int> supplements;  // household -> its last supplement number
+    for (const auto& r :
+         c.Query(std::string("SELECT r.household_id, s.cooperative_id, COUNT(*), SUM(r.dividend_base_minor), "
+                             "SUM(r.dividend_minor) ") +
+                     kYearReceipts +
+                     "AND r.household_id BETWEEN $4 AND $5 GROUP BY r.household_id, s.cooperative_id",
+                 {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(first), Int(last)}))
+        accrued[{r.Int(0), r.Int(1)}] = {r.Int(2), r.Int(3), r.Int(4)};
     for (const auto& r : c.Query(
-             std::string("SELECT r.household_id, s.cooperative_id, COUNT(*), SUM(r.dividend_base_minor), "
-                         "SUM(r.dividend_minor) ") +
-                 kYearReceipts +
-                 "AND r.household_id BETWEEN $5 AND $6 GROUP BY r.household_id, s.cooperative_id "
-                 "ORDER BY r.household_id, s.cooperative_id",
-             {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(year), Int(first), Int(last)})) {
-        Line l{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), 0};
-        l.rate_bp = Rate(l.amount, l.base);
-        out.push_back(l);
+             "SELECT d.household_id, d.cooperative_id, SUM(d.receipts), SUM(d.base_minor), "
+             "SUM(d.amount_minor), MAX(d.supplement) FROM dividend_lines d JOIN cooperatives co ON co.id = "
+             "d.cooperative_id WHERE d.year = $1 AND co.market = $2 AND d.household_id BETWEEN $3 AND $4 "
+             "GROUP BY d.household_id, d.cooperative_id",
+             {Int(year), Text(m.code), Int(first), Int(last)})) {
+        recorded[{r.Int(0), r.Int(1)}] = {r.Int(2), r.Int(3), r.Int(4)};
+        int& n = supplements[r.Int(0)];
+        n = std::max(n, static_cast<int>(r.Int(5)));
     }
-    return out;
+    // Both maps are in (household, cooperative) order: merge them.
+    Plan plan;
+    auto a = accrued.begin(), d = recorded.begin();
+    while (a != accrued.end() || d != recorded.end()) {
+        int64_t h = a == accrued.end()    ? d->first.household
+                    : d == recorded.end() ? a->first.household
+                                          : std::min(a->first.household, d->first.household);
+        Payment p;
+        p.household_id = h;
+        auto was = supplements.find(h);
+        p.supplement = was == supplements.end() ? 0 : was->second + 1;
+        for (;;) {
+            bool in_a = a != accrued.end() && a->first.household == h;
+            bool in_d = d != recorded.end() && d->first.household == h;
+            if (!in_a && !in_d) break;
+            int64_t coop = !in_a   ? d->first.cooperative
+                           : !in_d ? a->first.cooperative
+                                   : std::min(a->first.cooperative, d->first.cooperative);
+            Sums now, before;
+            if (in_a && a->first.cooperative == coop) now = (a++)->second;
+            if (in_d && d->first.cooperative == coop) before = (d++)->second;
+            Line l{coop,
+                   {now.receipts - before.receipts, now.base - before.base, now.amount - before.amount},
+                   0};
+            if (l.sums.zero()) continue;
+            l.rate_bp = Rate(l.sums.amount, l.sums.base);
+            p.sum += l.sums.amount;
+            p.lines.push_back(l);
+        }
+        if (p.supplement > 0) ++plan.already_paid;
+        if (!p.lines.empty()) plan.payments.push_back(std::move(p));
+    }
+    return plan;
 }
 
 struct Batch {
     int64_t households = 0, lines = 0, base = 0, amount = 0, paid = 0;
+    int64_t late_households = 0, late_paid = 0, already_paid = 0;
 };
 
-void Count(Batch& b, const std::vector<Line>& lines, int64_t paid) {
-    b.lines += static_cast<int64_t>(lines.size());
-    for (const auto& l : lines) {
-        b.base += l.base;
-        b.amount += l.amount;
+void Count(Batch& b, const Payment& p, int64_t paid) {
+    b.lines += static_cast<int64_t>(p.lines.size());
+    for (const auto& l : p.lines) {
+        b.base += l.sums.base;
+        b.amount += l.sums.amount;
     }
     b.paid += paid;
     ++b.households;
+    if (p.supplement > 0) {
+        ++b.late_households;
+        b.late_paid += paid;
+    }
+}
+
+// The source of the household's payment: the first one, or its n-th supplement.
+std::string SourceKey(int year, const Payment& p) {
+    std::string key = "year:" + std::to_string(year) + "/household:" + std::to_string(p.household_id);
+    if (p.supplement > 0) key += "/supplement:" + std::to_string(p.supplement);
+    return key;
 }
 
 }  // namespace
@@ -162,20 +242,12 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                 store::LedgerRepository ledger(*c);
                 households = Households(*c, m, year, after, batch_households_);
                 if (!households.empty()) {
-                    auto lines = Lines(*c, m, year, households.front(), households.back());
-                    for (size_t i = 0; i < lines.size();) {
-                        size_t j = i;
-                        int64_t sum = 0;
-                        while (j < lines.size() && lines[j].household_id == lines[i].household_id)
-                            sum += lines[j++].amount;
+                    auto plan = PlanBatch(*c, m, year, households.front(), households.back());
+                    batch.already_paid = plan.already_paid;
+                    for (const auto& p : plan.payments) {
                         auto held = ledger.FindAccount(
-                            {kind::kDividendAccrual, "household", lines[i].household_id, currency});
-                        int64_t pay = std::clamp<int64_t>(sum, 0, held ? held->balance : 0);
-                        Count(batch,
-                              {lines.begin() + static_cast<std::ptrdiff_t>(i),
-                               lines.begin() + static_cast<std::ptrdiff_t>(j)},
-                              pay);
-                        i = j;
+                            {kind::kDividendAccrual, "household", p.household_id, currency});
+                        Count(batch, p, std::clamp<int64_t>(p.sum, 0, held ? held->balance : 0));
                     }
                 }
             } else {
@@ -188,12 +260,10 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                     Batch b;
                     households = Households(c, m, year, after, batch_households_);
                     if (households.empty()) return b;
-                    auto lines = Lines(c, m, year, households.front(), households.back());
-                    for (size_t i = 0; i < lines.size();) {
-                        size_t j = i;
-                        int64_t sum = 0;
-                        int64_t h = lines[i].household_id;
-                        while (j < lines.size() && lines[j].household_id == h) sum += lines[j++].amount;
+                    auto plan = PlanBatch(c, m, year, households.front(), households.back());
+                    b.already_paid = plan.already_paid;
+                    for (const auto& p : plan.payments) {
+                        int64_t h = p.household_id;
                         core::AccountRef accrual{kind::kDividendAccrual, "household", h, currency};
                         core::AccountRef bonus{kind::kHouseholdBonus, "household", h, currency};
                         // PostgreSQL: hold the accrual account while reading what it holds (a concurrent
@@ -204,8 +274,10 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                                 "owner_id = $3 AND unit = $4 FOR UPDATE",
                                 {Text(accrual.kind), Text(accrual.owner_kind), Int(h), Text(currency)});
                         auto held = ledger.FindAccount(accrual);
-                        int64_t pay = std::clamp<int64_t>(sum, 0, held ? held->balance : 0);
-                        std::string key = "year:" + std::to_string(year) + "/household:" + std::to_string(h);
+                        // Never more than the accrual holds, never below zero: a supplement whose lines sum
+                        // to less than zero (a late return) pays nothing and takes nothing back.
+                        int64_t pay = std::clamp<int64_t>(p.sum, 0, held ? held->balance : 0);
+                        std::string key = SourceKey(year, p);
                         std::optional<int64_t> entry_id = ledger.FindEntry(kSourceKind, key);
                         if (entry_id) {
                             pay = 0;  // paid, its lines lost: not possible while both are written together
@@ -214,13 +286,19 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                             entry.source_kind = kSourceKind;
                             entry.source_key = key;
                             entry.description =
-                                "purchase dividend for " + std::to_string(year) + " (R_BON_7)";
-                            if (pay < sum)
+                                p.supplement == 0
+                                    ? "purchase dividend for " + std::to_string(year) + " (R_BON_7)"
+                                    : "purchase dividend for " + std::to_string(year) + ", supplement " +
+                                          std::to_string(p.supplement) +
+                                          " for receipts posted after its payment (R_BON_7)";
+                            if (pay < p.sum)
                                 entry.description +=
-                                    ", " + std::to_string(sum - pay) + " of it taken back by returns since";
+                                    ", " + std::to_string(p.sum - pay) + " of it taken back by returns since";
                             entry.actor = kActor;
                             entry.occurred_at =
-                                LocalMonthStartMillis(m.rules->time_zone, (year + 1) * 100 + 1);
+                                p.supplement == 0
+                                    ? LocalMonthStartMillis(m.rules->time_zone, (year + 1) * 100 + 1)
+                                    : now;
                             entry.postings.push_back({accrual, -pay, std::nullopt});
                             entry.postings.push_back({bonus, pay, std::nullopt});
                             auto posted = ledger.Post(entry, now);
@@ -230,26 +308,23 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                             if (!posted) return posted.error();
                             entry_id = *posted;
                         }
-                        for (size_t k = i; k < j; ++k) {
-                            const Line& l = lines[k];
+                        for (const Line& l : p.lines)
                             c.Execute(
                                 "INSERT INTO dividend_lines (run_id, year, household_id, cooperative_id, "
-                                "receipts, base_minor, rate_bp, amount_minor, entry_id) VALUES ($1, $2, $3, "
-                                "$4, $5, $6, $7, $8, $9)",
-                                {Int(m.run_id), Int(year), Int(h), Int(l.cooperative_id), Int(l.receipts),
-                                 Int(l.base), Int(l.rate_bp), Int(l.amount),
+                                "supplement, receipts, base_minor, rate_bp, amount_minor, entry_id) VALUES "
+                                "($1, "
+                                "$2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                {Int(m.run_id), Int(year), Int(h), Int(l.cooperative_id), Int(p.supplement),
+                                 Int(l.sums.receipts), Int(l.sums.base), Int(l.rate_bp), Int(l.sums.amount),
                                  entry_id ? Int(*entry_id) : store::Null()});
-                        }
-                        Count(b,
-                              {lines.begin() + static_cast<std::ptrdiff_t>(i),
-                               lines.begin() + static_cast<std::ptrdiff_t>(j)},
-                              pay);
-                        i = j;
+                        Count(b, p, pay);
                     }
                     c.Execute(
                         "UPDATE dividend_runs SET households = households + $2, lines = lines + $3, "
-                        "base_minor = base_minor + $4, amount_minor = amount_minor + $5 WHERE id = $1",
-                        {Int(m.run_id), Int(b.households), Int(b.lines), Int(b.base), Int(b.paid)});
+                        "base_minor = base_minor + $4, amount_minor = amount_minor + $5, late_households = "
+                        "late_households + $6, late_minor = late_minor + $7 WHERE id = $1",
+                        {Int(m.run_id), Int(b.households), Int(b.lines), Int(b.base), Int(b.paid),
+                         Int(b.late_households), Int(b.late_paid)});
                     return b;
                 });
                 if (!written) return written.error();
@@ -262,34 +337,14 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
             report.base_minor += batch.base;
             report.amount_minor += batch.amount;
             report.paid_minor += batch.paid;
+            report.late_households += batch.late_households;
+            report.late_minor += batch.late_paid;
+            report.already_paid += batch.already_paid;
             done += static_cast<int64_t>(households.size());
             if (progress) progress(done, std::max(total, done));
             if (static_cast<int>(households.size()) < batch_households_) break;
         }
 
-        // The households paid before this run, and what their receipts of the year have accrued since.
-        {
-            auto c = db_.Read();
-            auto paid = c->QueryOne(
-                "SELECT COUNT(DISTINCT d.household_id) FROM dividend_lines d JOIN cooperatives co ON co.id = "
-                "d.cooperative_id WHERE d.year = $1 AND co.market = $2 AND d.run_id <> $3",
-                {Int(year), Text(m.code), Int(m.run_id)});
-            report.already_paid += paid->Int(0);
-            auto late = c->QueryOne(
-                "SELECT COALESCE(SUM(r.dividend_minor), 0) FROM receipts r JOIN stores s ON s.id = "
-                "r.store_id "
-                "JOIN cooperatives co ON co.id = s.cooperative_id WHERE co.market = $1 AND r.month BETWEEN "
-                "$2 "
-                "AND $3 AND EXISTS (SELECT 1 FROM dividend_lines d WHERE d.year = $4 AND d.household_id = "
-                "r.household_id)",
-                {Text(m.code), Int(year * 100 + 1), Int(year * 100 + 12), Int(year)});
-            auto recorded = c->QueryOne(
-                "SELECT COALESCE(SUM(d.amount_minor), 0) FROM dividend_lines d JOIN cooperatives co ON co.id "
-                "= "
-                "d.cooperative_id WHERE d.year = $1 AND co.market = $2",
-                {Int(year), Text(m.code)});
-            report.late_minor += late->Int(0) - recorded->Int(0);
-        }
         if (!dry_run) {
             store::Transaction tx(db_);
             tx.conn().Execute("UPDATE dividend_runs SET finished_at = $2 WHERE id = $1",

@@ -29,14 +29,31 @@ namespace andel::app {
 // account, where the member can spend it (R_BON_6); occurred_at is the end of the year (local midnight of
 // 1 January Y+1). What is paid never exceeds what the accrual account holds (a return in Y+1 of a Y sale
 // may already have taken some back) and is never negative; when the lines sum to 0 or less nothing is
-// posted and the lines carry no entry. The lines (dividend_lines, unique per year, household and
-// cooperative) are written in the entry's transaction, so a household is done exactly when it has lines.
-// Households are processed in batches of kBatchHouseholds, one transaction each: a run that is stopped
-// keeps the batches done, and the next run (or a repeat) carries on with the households left and posts
-// nothing for those done. Receipts of year Y posted after Y was paid (a till's late upload) are not paid
-// by a repeat: they stay in the accrual account (the report of a repeat counts them as `late_minor`).
+// posted and the lines carry no entry. The lines (dividend_lines, unique per year, household, cooperative
+// and supplement) are written in the entry's transaction, so a household is recorded exactly when it has
+// lines, and each payment's lines (cooperative, receipts, base, rate, amount, entry) are on record.
 //
-// Every real run is a row of dividend_runs (market, year, started_at, finished_at, and what that run paid).
+// Late receipts (a till's late upload of a year-Y receipt after Y was paid): every run, first or repeat,
+// compares per household and cooperative what the receipts of Y accrued now with the sum of the lines
+// recorded so far. A household without lines gets its first payment (supplement 0); one whose receipts
+// changed gets supplement n (1, 2, ...; the household's last + 1): lines with the difference (receipts,
+// base and amount added since; rate = amount / base of the difference) and, when they sum to more than 0,
+// an entry ("dividend", "year:<Y>/household:<H>/supplement:<n>") moving that sum (capped at what the
+// accrual holds) to the bonus, occurred_at the instant of the run. A late RETURN of a Y sale after the
+// payment: the member was paid that dividend already, and ReceiptService took the return's dividend from
+// the accrual account when it was posted (at most what it held: the receipt's dividend_minor is what was
+// taken), so it is settled there and in the next payment from that account (its cap); the supplement
+// records its negative line, pays nothing, takes nothing back from the bonus, and the difference is not
+// carried into a later supplement (it would be recovered twice). A repeat with nothing new writes no
+// lines and posts nothing; its report counts the households as already_paid.
+//
+// Households are processed in batches of kBatchHouseholds (households with receipts of Y, by id), one
+// transaction each: a run that is stopped keeps the batches done, and the next run carries on; since a
+// batch's lines and entries are written together and a household's next supplement is computed from its
+// lines, nothing is paid twice.
+//
+// Every real run is a row of dividend_runs (market, year, started_at, finished_at, what that run paid and,
+// of it, what supplements paid to how many households: late_minor, late_households).
 //
 // A year that has not ended in the market's time zone is refused (kRule R_BON_7), dry run or not.
 //
@@ -55,13 +72,15 @@ class DividendJob {
     struct Report {
         int year = 0;
         bool dry_run = false;
-        // What this run paid (a dry run: would pay); households and lines already paid are not counted.
-        int64_t households = 0, lines = 0;
-        int64_t base_minor = 0;    // sum of the lines' base
-        int64_t amount_minor = 0;  // sum of the lines' amount (accrued)
-        int64_t paid_minor = 0;    // moved to the households' bonus (amount, capped at the accrual, >= 0)
-        int64_t already_paid = 0;  // households of the year that an earlier run paid
-        int64_t late_minor = 0;    // dividend of those households' receipts posted after they were paid
+        // What this run paid (a dry run: would pay), first payments and supplements; what was recorded
+        // before is not counted.
+        int64_t households = 0, lines = 0;  // households recorded (paid, or lines with nothing to pay)
+        int64_t base_minor = 0;             // sum of the lines' base
+        int64_t amount_minor = 0;           // sum of the lines' amount (accrued)
+        int64_t paid_minor = 0;       // moved to the households' bonus (amount, capped at the accrual, >= 0)
+        int64_t already_paid = 0;     // households of the year with lines of an earlier run
+        int64_t late_households = 0;  // of `households`: those given a supplement (receipts after payment)
+        int64_t late_minor = 0;       // of `paid_minor`: what the supplements paid
     };
 
     // progress(done, total) is called after every batch (outside its transaction), in households.

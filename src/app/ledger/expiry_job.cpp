@@ -49,15 +49,18 @@ struct Lot {
 };
 
 // The market's household points lots that have expired and still hold points, after (account, month) in
-// that order.
+// that order. The lots drive the join (SQLite: CROSS JOIN keeps that order), walked in their primary key's
+// order from (after_account, after_month): a batch reads about its own lots. Driven from the accounts
+// instead, SQLite read and sorted every household's lots for every batch (quadratic: over 1 000 000
+// households, docs/benchmarks.md).
 std::vector<Lot> ExpiredLots(store::Connection& c, const Market& m, int64_t after_account, int after_month,
                              int limit) {
     std::vector<Lot> out;
     for (const auto& r :
          c.Query("SELECT l.account_id, a.owner_id, l.month, l.remaining FROM points_lots l "
-                 "JOIN ledger_accounts a ON a.id = l.account_id "
-                 "JOIN households h ON h.id = a.owner_id JOIN members m ON m.id = h.owner_member_id "
-                 "WHERE a.kind = $1 AND a.owner_kind = 'household' AND a.unit = 'points' AND m.market = $2 "
+                 "CROSS JOIN ledger_accounts a CROSS JOIN households h CROSS JOIN members m "
+                 "WHERE a.id = l.account_id AND h.id = a.owner_id AND m.id = h.owner_member_id "
+                 "AND a.kind = $1 AND a.owner_kind = 'household' AND a.unit = 'points' AND m.market = $2 "
                  "AND l.remaining > 0 AND l.month < $3 AND (l.account_id, l.month) > ($4, $5) "
                  "ORDER BY l.account_id, l.month LIMIT $6",
                  {Text(core::account_kind::kHouseholdPoints), Text(m.code), Int(m.before), Int(after_account),

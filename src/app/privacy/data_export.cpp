@@ -480,9 +480,10 @@ Result<json> DataExport::ForMember(int64_t member_id) {
                  {"last_activity_at", "notified_at", "due_at", "ended_at"});
         out["dividend_lines"] =
             Rows(c,
-                 "SELECT year, receipts, base_minor, rate_bp, amount_minor FROM dividend_lines "
-                 "WHERE household_id = $1 ORDER BY year, cooperative_id",
-                 {Int(*owned_household)}, {"year", "receipts", "base_minor", "rate_bp", "amount_minor"});
+                 "SELECT year, supplement, receipts, base_minor, rate_bp, amount_minor FROM dividend_lines "
+                 "WHERE household_id = $1 ORDER BY year, supplement, cooperative_id",
+                 {Int(*owned_household)},
+                 {"year", "supplement", "receipts", "base_minor", "rate_bp", "amount_minor"});
     } else {
         out["household_month_spend"] = json::array();
         out["inactivity_notices"] = json::array();
