@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/ledger/journal.hpp"
+#include "store/batch_sql.hpp"
 #include "test_support.hpp"
 
 namespace andel::store {
@@ -109,6 +111,14 @@ class LedgerRepositoryTest : public ::testing::TestWithParam<std::string> {
     std::vector<LotRecord> Lots(const AccountRef& ref) {
         auto c = db_->Read();
         return LedgerRepository(*c).Lots(Id(ref));
+    }
+
+    // PostMany in a transaction of its own, committed only when it succeeds.
+    Result<PostedBatch> PostMany(const std::vector<JournalEntry>& entries) {
+        Transaction tx(*db_);
+        auto r = LedgerRepository(tx.conn()).PostMany(entries, kNow);
+        if (r.ok()) tx.Commit();
+        return r;
     }
 
     std::unique_ptr<Database> db_;
@@ -299,6 +309,143 @@ TEST_P(LedgerRepositoryTest, DebitingALotBelowEmptyIsRefused_R_BON_4) {
     ASSERT_TRUE(Post(all).ok());
     EXPECT_EQ(Lots(Points(1))[0].remaining, 0);
     EXPECT_TRUE(Check().empty()) << Join(Check());
+}
+
+// PostMany (the till's batch upload, the jobs) writes what Post() would for each entry: more entries than one
+// chunk of a multi-row statement, accounts that exist and accounts it creates, points into lots (R_BON_4).
+TEST_P(LedgerRepositoryTest, PostManyWritesWhatPostWouldWriteForEachEntry_R_BON_4) {
+    ASSERT_TRUE(Post(Move("before", Bonus(1), FundingDkk(7), 40)).ok());
+    std::vector<JournalEntry> entries;
+    std::map<int64_t, int64_t> bonus, points;
+    for (int i = 0; i < 700; ++i) {
+        int64_t h = 1 + i % 300;
+        entries.push_back(Move("m" + std::to_string(i), Bonus(h), FundingDkk(7), 10 + i));
+        bonus[h] += 10 + i;
+        if (i % 2 == 0) {
+            int month = i < 350 ? 202610 : 202611;
+            entries.push_back(Move("p" + std::to_string(i), Points(h), FundingPoints(7), 3, month));
+            points[h] += 3;
+        }
+    }
+    auto posted = PostMany(entries);
+    ASSERT_TRUE(posted.ok()) << posted.error().detail;
+    ASSERT_EQ(posted->entry_ids.size(), entries.size());
+    {
+        auto c = db_->Read();
+        LedgerRepository ledger(*c);
+        for (size_t i : {size_t{0}, size_t{511}, size_t{512}, entries.size() - 1})
+            EXPECT_EQ(ledger.FindEntry("test", entries[i].source_key), posted->entry_ids[i]) << i;
+    }
+    EXPECT_EQ(posted->account_ids.at(AccountKey(Bonus(1))), Id(Bonus(1)));  // the account that existed
+    EXPECT_EQ(Count("ledger_entries"), 1 + static_cast<int64_t>(entries.size()));
+    EXPECT_EQ(Count("ledger_postings"), 2 + 2 * static_cast<int64_t>(entries.size()));
+    int64_t all_bonus = 40;
+    for (const auto& [h, sum] : bonus) {
+        EXPECT_EQ(Balance(Bonus(h)), sum + (h == 1 ? 40 : 0)) << h;
+        all_bonus += sum;
+    }
+    EXPECT_EQ(Balance(FundingDkk(7)), -all_bonus);
+    for (const auto& [h, sum] : points) EXPECT_EQ(Balance(Points(h)), sum) << h;
+    // Household 1 earned points in entries 0 and 300 (October) and 600 (November).
+    auto lots = Lots(Points(1));
+    ASSERT_EQ(lots.size(), 2u);
+    EXPECT_EQ(lots[0].month, 202610);
+    EXPECT_EQ(lots[0].earned, 6);
+    EXPECT_EQ(lots[0].remaining, 6);
+    EXPECT_EQ(lots[1].month, 202611);
+    EXPECT_EQ(lots[1].remaining, 3);
+    EXPECT_TRUE(Check().empty()) << Join(Check());
+}
+
+TEST_P(LedgerRepositoryTest, PostManyTakesFromLotsAndAddsToALotOnce_R_BON_4) {
+    ASSERT_TRUE(Post(Move("p1", Points(1), FundingPoints(7), 100, 202601)).ok());
+    ASSERT_TRUE(Post(Move("p2", Points(2), FundingPoints(7), 50, 202601)).ok());
+    std::vector<JournalEntry> entries;
+    JournalEntry take = Move("take", FundingPoints(7), Points(1), 100);  // exactly empty
+    take.postings[1].lot_month = 202601;
+    entries.push_back(take);
+    entries.push_back(Move("more", Points(2), FundingPoints(7), 5, 202601));
+    JournalEntry part = Move("part", FundingPoints(7), Points(2), 30);
+    part.postings[1].lot_month = 202601;
+    entries.push_back(part);
+    ASSERT_TRUE(PostMany(entries).ok());
+    auto lots = Lots(Points(1));
+    ASSERT_EQ(lots.size(), 1u);
+    EXPECT_EQ(lots[0].remaining, 0);
+    lots = Lots(Points(2));
+    ASSERT_EQ(lots.size(), 1u);
+    EXPECT_EQ(lots[0].earned, 55);
+    EXPECT_EQ(lots[0].remaining, 25);
+    EXPECT_EQ(Balance(Points(2)), 25);
+    EXPECT_TRUE(Check().empty()) << Join(Check());
+}
+
+TEST_P(LedgerRepositoryTest, PostManyRefusesALotBelowEmptyAndWritesNothing_R_BON_4) {
+    ASSERT_TRUE(Post(Move("p1", Points(1), FundingPoints(7), 100, 202601)).ok());
+    ASSERT_TRUE(Post(Move("p2", Points(1), FundingPoints(7), 100, 202602)).ok());
+    auto rows = Rows();
+    // Two takes of 60 from one lot of 100: each alone would do, together they take 120.
+    JournalEntry a = Move("a", FundingPoints(7), Points(1), 60);
+    a.postings[1].lot_month = 202601;
+    JournalEntry b = Move("b", FundingPoints(7), Points(1), 60);
+    b.postings[1].lot_month = 202601;
+    EXPECT_TRUE(Fails(PostMany({a, b}), ErrorCode::kRuleRefused, "R_BON_4"));
+    // A month without a lot holds nothing.
+    JournalEntry none = Move("none", FundingPoints(7), Points(1), 10);
+    none.postings[1].lot_month = 202512;
+    EXPECT_TRUE(Fails(PostMany({Move("ok", Points(2), FundingPoints(7), 1, 202601), none}),
+                      ErrorCode::kRuleRefused, "R_BON_4"));
+    EXPECT_EQ(Rows(), rows);
+    EXPECT_EQ(Balance(Points(1)), 200);
+    EXPECT_EQ(Lots(Points(1))[0].remaining, 100);
+}
+
+TEST_P(LedgerRepositoryTest, PostManyRefusesAMemberBelowZeroAndWritesNothing) {
+    ASSERT_TRUE(Post(Move("in", Bonus(1), FundingDkk(7), 100)).ok());
+    auto rows = Rows();
+    // 100 held: 60 and 50 taken in one batch is 10 below zero.
+    auto r = PostMany({Move("a", FundingDkk(7), Bonus(1), 60), Move("b", FundingDkk(7), Bonus(1), 50)});
+    EXPECT_TRUE(Fails(r, ErrorCode::kInvalid));
+    EXPECT_EQ(Rows(), rows);
+    EXPECT_EQ(Balance(Bonus(1)), 100);
+    // 100 exactly is fine; an operator account may go below zero.
+    ASSERT_TRUE(
+        PostMany({Move("a", FundingDkk(7), Bonus(1), 60), Move("b", FundingDkk(7), Bonus(1), 40)}).ok());
+    EXPECT_EQ(Balance(Bonus(1)), 0);
+    EXPECT_TRUE(Check().empty()) << Join(Check());
+}
+
+TEST_P(LedgerRepositoryTest, PostManyIsIdempotentOnTheSourceAndChecksEachEntry) {
+    ASSERT_TRUE(Post(Move("a", Bonus(1), FundingDkk(7), 100)).ok());
+    auto rows = Rows();
+    // Already posted, or twice in the batch: a conflict, and nothing of the batch is written.
+    EXPECT_TRUE(
+        Fails(PostMany({Move("b", Bonus(2), FundingDkk(7), 5), Move("a", Bonus(1), FundingDkk(7), 100)}),
+              ErrorCode::kConflict));
+    EXPECT_TRUE(
+        Fails(PostMany({Move("c", Bonus(2), FundingDkk(7), 5), Move("c", Bonus(2), FundingDkk(7), 5)}),
+              ErrorCode::kConflict));
+    // An entry that does not balance refuses the batch before anything is written.
+    JournalEntry bad = Move("d", Bonus(2), FundingDkk(7), 5);
+    bad.postings[1].amount = -4;
+    EXPECT_FALSE(PostMany({Move("e", Bonus(2), FundingDkk(7), 5), bad}).ok());
+    EXPECT_EQ(Rows(), rows);
+    EXPECT_EQ(Balance(Bonus(2)), 0);
+    // Nothing to post is nothing written.
+    auto none = PostMany({});
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->entry_ids.empty());
+    EXPECT_EQ(Rows(), rows);
+}
+
+TEST_P(LedgerRepositoryTest, FindAccountsReadsOnlyThoseThatExist) {
+    ASSERT_TRUE(Post(Move("a", Bonus(1), FundingDkk(7), 100)).ok());
+    auto c = db_->Read();
+    auto found = LedgerRepository(*c).FindAccounts({Bonus(1), Bonus(2), FundingDkk(7), Bonus(1), Points(1)});
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found.at(AccountKey(Bonus(1))).balance, 100);
+    EXPECT_EQ(found.at(AccountKey(FundingDkk(7))).balance, -100);
+    EXPECT_EQ(found.at(AccountKey(FundingDkk(7))).ref, FundingDkk(7));
 }
 
 TEST_P(LedgerRepositoryTest, HistoryPagesByEntryId) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct PostingRecord {
     std::optional<int> lot_month;
 };
 
+// The key of an account in the maps below: kind, owner kind, owner id and unit.
+std::string AccountKey(const core::AccountRef& ref);
+
+// What PostMany() wrote.
+struct PostedBatch {
+    std::vector<int64_t> entry_ids;                        // in the order of the entries
+    std::unordered_map<std::string, int64_t> account_ids;  // every account posted to, by AccountKey
+};
+
 // The double-entry ledger. Post() runs inside the caller's transaction; balances are updated in the same
 // statement order on both engines, so concurrent posts to one account serialise on its row.
 class LedgerRepository {
@@ -43,6 +53,15 @@ class LedgerRepository {
     // Posts a balanced entry: entry row, postings, cached balances, points lots. Refuses (and the caller
     // rolls back) when a member's account would go below zero or a lot below empty.
     core::Result<int64_t> Post(const core::JournalEntry& entry, int64_t now);
+
+    // The accounts among `refs` that exist, by AccountKey: a few statements for any number of them.
+    std::unordered_map<std::string, AccountRecord> FindAccounts(const std::vector<core::AccountRef>& refs);
+
+    // Posts many balanced entries as Post() would post each, in a few multi-row statements (the till's
+    // batch upload, the jobs): entry rows, postings, balances summed per account, lots summed per lot.
+    // Balances and lots are checked once, after the whole set: entries that take from one member's account
+    // or lot must not depend on each other's order. On an error the caller rolls back (part may be written).
+    core::Result<PostedBatch> PostMany(const std::vector<core::JournalEntry>& entries, int64_t now);
 
     // How a debit of `amount` points from an account splits over its lots, oldest first (R_BON_4). Fewer
     // points than asked when the lots hold less.
