@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
-# Benchmark: receipts (5 lines each) through POST /api/v1/till/receipts/batch on SQLite, 10 000 per request,
-# identified members of a generated population, durable commits (synchronous=FULL, WAL). Prints receipts/s.
-# Not a test: record the figures in docs/benchmarks.md.
+# Benchmark: receipts (5 lines each) through POST /api/v1/till/receipts/batch, 10 000 per request, identified
+# members of a generated population, durable commits: SQLite in WAL mode with synchronous=FULL, and/or a local
+# PostgreSQL 15 with fsync, synchronous_commit and full_page_writes on. In the same run, pgbench's built-in
+# TPC-B on that PostgreSQL (1 client, then 8), for the ratio receipts/s : TPS. Prints receipts/s and the
+# server's CPU seconds. Not a test: record the figures in docs/benchmarks.md.
 #
-#   bench/receipts_batch.sh [RECEIPTS] [MEMBERS]     defaults: 1 000 000 receipts, 100 000 members
+#   bench/receipts_batch.sh [RECEIPTS] [MEMBERS] [ENGINES]
+#       defaults: 1 000 000 receipts, 100 000 members, "sqlite postgres"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 receipts=${1:-1000000}
 members=${2:-100000}
+engines=${3:-sqlite postgres}
 batch=10000
 port=18183
 work=$(mktemp -d /tmp/andel-receipts-bench.XXXXXX)
+chmod 755 "$work"   # the PostgreSQL server runs as user postgres when we are root
 andel=./build/andel
-db="sqlite:$work/andel.db"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  bash scripts/pg-test stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-$andel generate --members "$members" --database "$db" >/dev/null
-key=$($andel keys create --database "$db" --role till --name bench --store dk-odense-1 | tail -n 1)
-# Cards of Danish members, to identify the customers.
-sqlite3 "$work/andel.db" "SELECT c.card_number FROM cards c JOIN members m ON m.id = c.member_id WHERE m.market = 'dk' AND c.status = 'active'" > "$work/cards.txt"
+pg_url=""
+if [[ " $engines " == *" postgres "* ]]; then
+  pg_url=$(bash scripts/pg-test start "$work/pg")
+  # pg-test turns durability off for tests; a benchmark of durable commits turns it back on.
+  psql -q "$pg_url" -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+       -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  echo "== pgbench TPC-B, scale 10, 30 s, on the same PostgreSQL (durable)"
+  pgbench -i -q -s 10 "$pg_url" >/dev/null 2>&1
+  for clients in 1 8; do
+    tps=$(pgbench -c "$clients" -j "$(( clients < 2 ? 1 : 2 ))" -T 30 "$pg_url" 2>/dev/null |
+          sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+    echo "pgbench, $clients client(s): $tps TPS"
+  done
+  psql -q "$pg_url" -c "DROP TABLE pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers" >/dev/null
+fi
 
-python3 - "$work" "$receipts" "$batch" <<'PY'
+# NDJSON files of `batch` receipts each, from the Danish members' cards in cards.txt.
+make_batches() {
+  python3 - "$work" "$receipts" "$batch" <<'PY'
 import json, random, sys
 work, total, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 cards = open(f"{work}/cards.txt").read().split()
@@ -37,19 +61,40 @@ for b in range(total // batch):
                                 "customer": {"card": random.choice(cards)}, "lines": lines,
                                 "tenders": [{"kind": "card", "amount_minor": total_minor}]}) + "\n")
 PY
+}
 
-ANDEL_LOG_LEVEL=warn $andel serve --database "$db" --port $port > "$work/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+cards_sql="SELECT c.card_number FROM cards c JOIN members m ON m.id = c.member_id WHERE m.market = 'dk' AND c.status = 'active'"
+for engine in $engines; do
+  case $engine in
+    sqlite) db="sqlite:$work/andel.db"; sql() { sqlite3 "$work/andel.db" "$1"; } ;;
+    postgres) db="$pg_url"; sql() { psql -qtA "$pg_url" -c "$1"; } ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+  esac
+  $andel generate --members "$members" --database "$db" >/dev/null
+  key=$($andel keys create --database "$db" --role till --name bench --store dk-odense-1 | tail -n 1)
+  sql "$cards_sql" > "$work/cards.txt"
+  make_batches
 
-start=$(date +%s.%N)
-for f in "$work"/batch-*.ndjson; do
-  curl -sS --fail-with-body -H "Authorization: Bearer $key" -H 'Content-Type: application/x-ndjson' --data-binary "@$f" \
-       "http://127.0.0.1:$port/api/v1/till/receipts/batch" > "$work/last.out"
+  ANDEL_LOG_LEVEL=warn $andel serve --database "$db" --port $port > "$work/serve-$engine.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+  cpu_start=$(cpu)
+  start=$(date +%s.%N)
+  for f in "$work"/batch-*.ndjson; do
+    curl -sS --fail-with-body -H "Authorization: Bearer $key" -H 'Content-Type: application/x-ndjson' \
+         --data-binary "@$f" "http://127.0.0.1:$port/api/v1/till/receipts/batch" > "$work/last.out"
+  done
+  end=$(date +%s.%N)
+  cpu_end=$(cpu)
+  ticks=$(getconf CLK_TCK)
+  posted=$(sql "SELECT COUNT(*) FROM receipts")
+  refused=$(grep -vc '"status":20[01]' "$work/last.out" || true)
+  echo "== $engine: $posted receipts posted in $(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", e-s}') s:" \
+       "$(awk -v s="$start" -v e="$end" -v n="$posted" 'BEGIN{printf "%.0f", n/(e-s)}') receipts/s;" \
+       "server CPU $(awk -v a="$cpu_start" -v b="$cpu_end" -v t="$ticks" 'BEGIN{printf "%.1f", (b-a)/t}') s" \
+       "(refused in the last batch: $refused; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  "$andel" check ledger --database "$db"
+  rm -f "$work"/batch-*.ndjson
 done
-end=$(date +%s.%N)
-posted=$(sqlite3 "$work/andel.db" "SELECT COUNT(*) FROM receipts")
-refused=$(grep -vc '"status":20[01]' "$work/last.out" || true)
-echo "== $posted receipts posted in $(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", e-s}') s: $(awk -v s="$start" -v e="$end" -v n="$posted" 'BEGIN{printf "%.0f", n/(e-s)}') receipts/s (refused in the last batch: $refused)"
-"$andel" check ledger --database "$db"

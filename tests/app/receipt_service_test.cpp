@@ -370,6 +370,71 @@ TEST_P(ReceiptServiceTest, SeLadderAcrossABandEdgeAndAFreshMonth_R_BON_3) {
     EXPECT_EQ(lots[1].earned, 2'000);
 }
 
+// The batch upload posts runs of plain sales in bulk and anything else one by one (issue 3 §2, §8): its
+// results must be exactly those of posting the same receipts one at a time, in order. Two new households get
+// the same receipts, one posted singly and one as a batch: the ladder across receipts of one month (R_BON_3),
+// a replay and a conflicting body of the same id, a return between sales, a customer of another market, a new
+// month.
+TEST_P(ReceiptServiceTest, BatchPostsWhatOneByOneWould_R_BON_3) {
+    auto sequence = [&](const std::string& p, const std::string& card) {
+        std::vector<ReceiptInput> in;
+        in.push_back(Receipt(p + "a", Day(10, 3), card, {{"groceries", 150'000}}));
+        in.push_back(Receipt(p + "b", Day(10, 20), card, {{"groceries", 100'000}, {"alcohol", 40'000}}));
+        in.push_back(Receipt(p + "a", Day(10, 3), card, {{"groceries", 150'000}}));  // a replay
+        in.push_back(Return(p + "ret", p + "a", Day(10, 21), {{"groceries", -50'000}}));
+        in.push_back(Receipt(p + "c1", Day(10, 21), card, {{"groceries", 50}}));
+        in.push_back(Receipt(p + "c2", Day(10, 22), card, {{"groceries", 50}}));
+        in.push_back(Receipt(p + "dk", Day(10, 22), kDemoCard, {{"groceries", 5'000}}));  // another market
+        in.push_back(Receipt(p + "c2", Day(10, 22), card, {{"groceries", 70}}));          // another body: 409
+        in.push_back(Receipt(p + "d", Day(11, 2), card, {{"groceries", 100'000}}));
+        in.push_back(Receipt(p + "e", Day(11, 3), card, {{"groceries", 2'000}, {"tobacco", 1'000}}));
+        return in;
+    };
+    MemberView one = RegisterSe(), many = RegisterSe();
+    auto singly = sequence("one-", Card(one));
+    std::vector<Result<ReceiptOutcome>> expected;
+    for (const auto& in : singly) expected.push_back(Post(se_store_, in));
+    auto got = app_->receipts->PostBatch(se_store_, sequence("many-", Card(many)), kActor);
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+        SCOPED_TRACE(singly[i].receipt_id + " #" + std::to_string(i));
+        ASSERT_EQ(got[i].ok(), expected[i].ok());
+        if (!got[i].ok()) {
+            EXPECT_EQ(got[i].error().code, expected[i].error().code);
+            EXPECT_EQ(got[i].error().field, expected[i].error().field);
+            continue;
+        }
+        EXPECT_EQ(got[i]->replayed, expected[i]->replayed);
+        EXPECT_EQ(got[i]->receipt.eligible_minor, expected[i]->receipt.eligible_minor);
+        EXPECT_EQ(got[i]->receipt.points, expected[i]->receipt.points);
+        EXPECT_EQ(got[i]->receipt.bonus_minor, expected[i]->receipt.bonus_minor);
+        EXPECT_EQ(got[i]->receipt.month, expected[i]->receipt.month);
+        EXPECT_EQ(got[i]->balance, expected[i]->balance);
+        EXPECT_EQ(got[i]->balance_unit, expected[i]->balance_unit);
+        EXPECT_EQ(got[i]->receipt.entry_id.has_value(), expected[i]->receipt.entry_id.has_value());
+        EXPECT_NE(got[i]->receipt.id, 0);
+    }
+    EXPECT_EQ(Points(*many.member.household_id), Points(*one.member.household_id));
+    auto a = Lots(*one.member.household_id), b = Lots(*many.member.household_id);
+    ASSERT_EQ(a.size(), 2u);
+    ASSERT_EQ(b.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(b[i].month, a[i].month);
+        EXPECT_EQ(b[i].earned, a[i].earned);
+        EXPECT_EQ(b[i].remaining, a[i].remaining);
+    }
+    auto c = app_->db->Read();
+    for (const auto& h : {*one.member.household_id, *many.member.household_id}) {
+        SCOPED_TRACE(h);
+        EXPECT_EQ(
+            c->QueryOne("SELECT eligible_minor, points FROM household_month_spend WHERE household_id = $1 "
+                        "AND month = 202610",
+                        {store::Int(h)})
+                ->Int(0),
+            100'000 + 100'000 + 100);
+    }
+}
+
 TEST_P(ReceiptServiceTest, ParticipantsPurchasesAccrueToTheOwnersHousehold_R_HH_6) {
     MemberView owner = RegisterSe();
     int64_t h = *owner.member.household_id;

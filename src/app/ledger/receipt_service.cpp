@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "app/crypto.hpp"
 #include "app/ledger/points_shop_service.hpp"
@@ -12,6 +13,7 @@
 #include "core/membership/numbers.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/ledger/points_shop_repository.hpp"
+#include "store/ledger/receipt_batch_repository.hpp"
 #include "store/membership/membership_repository.hpp"
 
 namespace andel::app {
@@ -175,31 +177,63 @@ Result<ReceiptOutcome> ReceiptService::Post(int64_t store_id, const ReceiptInput
 std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
                                                               const std::vector<ReceiptInput>& in,
                                                               const std::string& actor) {
-    std::vector<Result<ReceiptOutcome>> out;
-    out.reserve(in.size());
     for (int attempt = 0;; ++attempt) {
-        out.clear();
+        std::vector<std::optional<Result<ReceiptOutcome>>> slots(in.size());
         try {
             store::Transaction tx(db_);
             auto& c = tx.conn();
             auto where = LoadStore(c, store_id);
-            for (const auto& receipt : in) {
-                if (!where) {
-                    out.emplace_back(where.error());
-                    continue;
-                }
-                auto checked = Check(receipt);
-                if (!checked) {
-                    out.emplace_back(checked.error());
-                    continue;
-                }
+            // Runs of plain sales go in bulk; any other receipt (a return, vouchers, a quote, a bonus tender,
+            // a receipt id again) ends the run and is posted on its own, so each sees all before it.
+            std::vector<size_t> run;
+            std::unordered_set<std::string> run_ids;
+            auto one = [&](size_t i) {
                 c.ExecScript("SAVEPOINT receipt");
-                auto r = PostIn(c, *where, receipt, actor);
+                auto r = PostIn(c, *where, in[i], actor);
                 c.ExecScript(r.ok() ? "RELEASE SAVEPOINT receipt"
                                     : "ROLLBACK TO SAVEPOINT receipt; RELEASE SAVEPOINT receipt");
-                out.push_back(std::move(r));
+                slots[i] = std::move(r);
+            };
+            auto flush = [&] {
+                if (run.empty()) return;
+                c.ExecScript("SAVEPOINT receipts");
+                if (PostPlain(c, *where, in, run, actor, slots).ok()) {
+                    c.ExecScript("RELEASE SAVEPOINT receipts");
+                } else {
+                    // Refused as a whole (a balance or lot the run took from): one by one, for each result.
+                    c.ExecScript("ROLLBACK TO SAVEPOINT receipts; RELEASE SAVEPOINT receipts");
+                    for (size_t i : run) one(i);
+                }
+                run.clear();
+                run_ids.clear();
+            };
+            for (size_t i = 0; i < in.size(); ++i) {
+                if (!where) {
+                    slots[i] = where.error();
+                    continue;
+                }
+                if (auto checked = Check(in[i]); !checked) {
+                    slots[i] = checked.error();
+                    continue;
+                }
+                if (Plain(in[i]) && !run_ids.contains(in[i].receipt_id)) {
+                    run.push_back(i);
+                    run_ids.insert(in[i].receipt_id);
+                    continue;
+                }
+                flush();
+                if (Plain(in[i])) {
+                    run.push_back(i);
+                    run_ids.insert(in[i].receipt_id);
+                } else {
+                    one(i);
+                }
             }
+            flush();
             tx.Commit();
+            std::vector<Result<ReceiptOutcome>> out;
+            out.reserve(in.size());
+            for (auto& slot : slots) out.push_back(std::move(*slot));
             return out;
         } catch (const store::DbError& e) {
             bool retry = e.kind() == store::DbError::Kind::kBusy ||
@@ -220,6 +254,250 @@ Result<ReceiptService::StoreContext> ReceiptService::LoadStore(store::Connection
     return StoreContext{*store, *coop, &market_it->second};
 }
 
+store::ReceiptRecord ReceiptService::NewRecord(const StoreContext& where, const ReceiptInput& in,
+                                               int64_t now) const {
+    store::ReceiptRecord r;
+    r.store_id = where.store.id;
+    r.receipt_key = in.receipt_id;
+    r.till = in.till;
+    r.occurred_at = core::ToMillis(in.occurred_at);
+    r.month = LocalMonth(where.rules->time_zone, in.occurred_at);
+    r.currency = where.rules->currency;
+    r.body_hash = in.body_hash;
+    r.created_at = now;
+    nlohmann::json lines = nlohmann::json::array(), tenders = nlohmann::json::array();
+    for (const auto& l : in.lines)
+        lines.push_back({l.sku, l.category, l.quantity, l.amount_minor, l.discount_minor});
+    for (const auto& t : in.tenders) tenders.push_back({t.kind, t.amount_minor});
+    r.lines_json = lines.dump();
+    r.tenders_json = tenders.dump();
+    for (const auto& l : in.lines) r.total_minor += l.Net();
+    return r;
+}
+
+core::JournalEntry ReceiptService::NewEntry(const StoreContext& where, const ReceiptInput& in,
+                                            const store::ReceiptRecord& r, const std::string& actor) {
+    core::JournalEntry entry;
+    entry.source_key = "store:" + std::to_string(where.store.id) + "/receipt:" + in.receipt_id;
+    entry.source_kind = "receipt";
+    entry.description = "receipt " + in.receipt_id;
+    entry.actor = actor;
+    entry.occurred_at = r.occurred_at;
+    return entry;
+}
+
+Result<std::optional<store::EarnerRecord>> ReceiptService::Identify(const StoreContext& where,
+                                                                    const ReceiptInput& in,
+                                                                    std::optional<store::EarnerRecord> found,
+                                                                    store::ReceiptRecord& r) {
+    if (in.card) {
+        if (!found) return Error::Invalid("no active card " + *in.card, "customer.card");
+        r.identified_by = "card";
+    } else if (in.member_number) {
+        if (!found) return Error::Invalid("no member " + *in.member_number, "customer.member_number");
+        r.identified_by = "member_number";
+    } else {
+        return std::optional<store::EarnerRecord>();
+    }
+    if (found->market != where.coop.market)
+        return Error::Invalid("the member belongs to another market than the store", "customer");
+    return found;
+}
+
+ReceiptService::SaleEarner ReceiptService::EarnerOf(const StoreContext& where,
+                                                    const std::optional<store::EarnerRecord>& member,
+                                                    store::ReceiptRecord& r) {
+    SaleEarner e;
+    if (member && member->status == "active") {
+        r.member_id = member->id;
+        r.household_id = member->household_id;
+        e.ctx.profile_customer = member->kind == "profile";
+        e.ctx.own_cooperative = member->cooperative_id == where.store.cooperative_id;
+        e.may_earn = e.ctx.profile_customer || member->household_id.has_value();
+    }
+    return e;
+}
+
+Result<void> ReceiptService::Earn(const StoreContext& where, const ReceiptInput& in, const SaleEarner& earner,
+                                  store::ReceiptRecord& r) {
+    auto earning = core::ComputeEarning(in.lines, in.tenders, *where.rules, earner.ctx);
+    if (!earning) return earning.error();
+    r.eligible_minor = earning->eligible_minor;
+    if (earner.may_earn) {
+        r.bonus_minor = earning->bonus_minor;
+        r.savings_minor = earning->savings_minor;
+        r.points = earning->points;
+        r.dividend_base_minor = earning->dividend_base_minor;
+        r.dividend_minor = core::ApplyBasisPoints(earning->dividend_base_minor, earning->dividend_bp);
+    }
+    return core::Ok();
+}
+
+void ReceiptService::AddSalePostings(const StoreContext& where, const store::ReceiptRecord& r,
+                                     core::JournalEntry& entry) {
+    const std::string& currency = where.rules->currency;
+    const int64_t store_id = where.store.id;
+    if (r.household_id) {
+        int64_t h = *r.household_id;
+        core::AddTransfer(entry, Account(kind::kHouseholdBonus, "household", h, currency),
+                          Account(kind::kStoreFunding, "store", store_id, currency), r.bonus_minor);
+        core::AddTransfer(entry, Account(kind::kHouseholdPoints, "household", h, "points"),
+                          Account(kind::kStoreFunding, "store", store_id, "points"), r.points, r.month);
+        core::AddTransfer(
+            entry, Account(kind::kDividendAccrual, "household", h, currency),
+            Account(kind::kDividendPayable, "cooperative", where.store.cooperative_id, currency),
+            r.dividend_minor);
+    }
+    if (r.member_id)
+        core::AddTransfer(entry, Account(kind::kSavings, "member", *r.member_id, currency),
+                          Account(kind::kStoreFunding, "store", store_id, currency), r.savings_minor);
+}
+
+bool ReceiptService::Plain(const ReceiptInput& in) {
+    if (!in.voucher_codes.empty() || in.quote_id) return false;
+    int64_t total = 0;
+    for (const auto& l : in.lines) total += l.Net();
+    if (total < 0) return false;
+    for (const auto& t : in.tenders)
+        if (t.kind == "bonus" && t.amount_minor != 0) return false;
+    return true;
+}
+
+Result<void> ReceiptService::PostPlain(store::Connection& c, const StoreContext& where,
+                                       const std::vector<ReceiptInput>& in, const std::vector<size_t>& which,
+                                       const std::string& actor,
+                                       std::vector<std::optional<Result<ReceiptOutcome>>>& out) {
+    store::ReceiptBatchRepository batch(c);
+    store::LedgerRepository ledger(c);
+    const int64_t now = core::ToMillis(clock_.Now());
+    const core::MarketRules& rules = *where.rules;
+
+    // What is known already: the receipts posted before (replays), the customers.
+    std::vector<std::string> keys, cards, numbers;
+    for (size_t i : which) {
+        keys.push_back(in[i].receipt_id);
+        if (in[i].card) cards.push_back(*in[i].card);
+        if (in[i].member_number) numbers.push_back(*in[i].member_number);
+    }
+    auto existing = batch.Find(where.store.id, keys);
+    auto by_card = batch.EarnersByCard(cards);
+    auto by_number = batch.EarnersByMemberNumber(numbers);
+
+    struct Pending {
+        size_t index;
+        store::ReceiptRecord r;
+        std::optional<store::EarnerRecord> member;
+        SaleEarner earner;
+    };
+    std::vector<Pending> pending;
+    std::vector<store::HouseholdMonth> months;
+    for (size_t i : which) {
+        const ReceiptInput& receipt = in[i];
+        if (auto it = existing.find(receipt.receipt_id); it != existing.end()) {
+            if (it->second.body_hash != receipt.body_hash) {
+                out[i] = Error::Conflict("receipt " + receipt.receipt_id +
+                                         " was posted before with different content");
+            } else {
+                ReceiptOutcome replay;
+                replay.receipt = it->second;
+                replay.replayed = true;
+                out[i] = std::move(replay);
+            }
+            continue;
+        }
+        Pending p{i, NewRecord(where, receipt, now), std::nullopt, {}};
+        std::optional<store::EarnerRecord> found;
+        if (receipt.card)
+            if (auto e = by_card.find(*receipt.card); e != by_card.end()) found = e->second;
+        if (receipt.member_number)
+            if (auto e = by_number.find(*receipt.member_number); e != by_number.end()) found = e->second;
+        auto identified = Identify(where, receipt, std::move(found), p.r);
+        if (!identified) {
+            out[i] = identified.error();
+            continue;
+        }
+        p.member = std::move(*identified);
+        p.earner = EarnerOf(where, p.member, p.r);
+        if (p.r.household_id) months.emplace_back(*p.r.household_id, p.r.month);
+        pending.push_back(std::move(p));
+    }
+
+    // The households' month rows, locked (R_BON_3), then each sale in turn on the spend of those before it.
+    auto spend = batch.LockMonthSpends(months);
+    std::map<store::HouseholdMonth, store::MonthSpendRecord> added;
+    std::vector<core::JournalEntry> entries;
+    std::vector<size_t> entry_of;  // pending index -> entries index, or npos
+    constexpr size_t kNone = static_cast<size_t>(-1);
+    for (auto& p : pending) {
+        if (p.r.household_id) {
+            store::HouseholdMonth key{*p.r.household_id, p.r.month};
+            p.earner.ctx.household_month_spend_before_minor =
+                spend[key].eligible_minor + added[key].eligible_minor;
+        }
+        if (auto earned = Earn(where, in[p.index], p.earner, p.r); !earned) {
+            out[p.index] = earned.error();
+            entry_of.push_back(kNone);
+            p.index = kNone;
+            continue;
+        }
+        core::JournalEntry entry = NewEntry(where, in[p.index], p.r, actor);
+        if (p.earner.may_earn) {
+            AddSalePostings(where, p.r, entry);
+            if (p.r.household_id) {
+                auto& a = added[{*p.r.household_id, p.r.month}];
+                a.eligible_minor += p.r.eligible_minor;
+                a.points += p.r.points;
+            }
+        }
+        if (entry.postings.empty()) {
+            entry_of.push_back(kNone);
+        } else {
+            entry_of.push_back(entries.size());
+            entries.push_back(std::move(entry));
+        }
+    }
+
+    auto posted = ledger.PostMany(entries, now);
+    if (!posted) return posted.error();
+    std::vector<store::ReceiptRecord*> records;
+    for (size_t k = 0; k < pending.size(); ++k) {
+        if (pending[k].index == kNone) continue;
+        if (entry_of[k] != kNone) pending[k].r.entry_id = posted->entry_ids[entry_of[k]];
+        records.push_back(&pending[k].r);
+    }
+    for (auto it = added.begin(); it != added.end();)
+        it = it->second.eligible_minor == 0 && it->second.points == 0 ? added.erase(it) : std::next(it);
+    batch.AddMonthSpends(added);
+    batch.Insert(records);
+
+    // Each answer's balance: the household's after that receipt, from the balance after the whole run less
+    // what the receipts after it added.
+    const bool points = rules.reward == core::RewardKind::kPoints;
+    auto balance_account = [&](int64_t household) {
+        return points ? Account(kind::kHouseholdPoints, "household", household, "points")
+                      : Account(kind::kHouseholdBonus, "household", household, rules.currency);
+    };
+    std::vector<core::AccountRef> refs;
+    for (const auto& p : pending)
+        if (p.index != kNone && p.r.household_id) refs.push_back(balance_account(*p.r.household_id));
+    std::unordered_map<std::string, int64_t> balance;
+    for (auto& [key, account] : ledger.FindAccounts(refs)) balance.emplace(key, account.balance);
+    for (auto p = pending.rbegin(); p != pending.rend(); ++p) {
+        if (p->index == kNone) continue;
+        ReceiptOutcome outcome;
+        outcome.receipt = p->r;
+        if (p->member) outcome.member_number = p->member->member_number;
+        if (p->r.household_id) {
+            int64_t& held = balance[store::AccountKey(balance_account(*p->r.household_id))];
+            outcome.balance = held;
+            outcome.balance_unit = points ? "points" : rules.currency;
+            held -= points ? p->r.points : p->r.bonus_minor;
+        }
+        out[p->index] = std::move(outcome);
+    }
+    return core::Ok();
+}
+
 Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreContext& where,
                                               const ReceiptInput& in, const std::string& actor) {
     store::ReceiptRepository receipts(c);
@@ -228,7 +506,6 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
     int64_t now = core::ToMillis(clock_.Now());
     const int64_t store_id = where.store.id;
     const auto* store = &where.store;
-    const auto* coop = &where.coop;
     const core::MarketRules& rules = *where.rules;
 
     // Idempotent on (store, receipt id): the same body gives the first result, another body is a conflict.
@@ -241,46 +518,19 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         return out;
     }
 
-    store::ReceiptRecord r;
-    r.store_id = store_id;
-    r.receipt_key = in.receipt_id;
-    r.till = in.till;
-    r.occurred_at = core::ToMillis(in.occurred_at);
-    r.month = LocalMonth(rules.time_zone, in.occurred_at);
-    r.currency = rules.currency;
-    r.body_hash = in.body_hash;
-    r.created_at = now;
-    {
-        nlohmann::json lines = nlohmann::json::array(), tenders = nlohmann::json::array();
-        for (const auto& l : in.lines)
-            lines.push_back({l.sku, l.category, l.quantity, l.amount_minor, l.discount_minor});
-        for (const auto& t : in.tenders) tenders.push_back({t.kind, t.amount_minor});
-        r.lines_json = lines.dump();
-        r.tenders_json = tenders.dump();
-    }
+    store::ReceiptRecord r = NewRecord(where, in, now);
 
     // Who earns: the identified customer's household (R_CARD_2, R_HH_6); for a return, the original sale's.
-    std::optional<store::EarnerRecord> member;
+    std::optional<store::EarnerRecord> found;
     using By = store::MembershipRepository::IdentifyBy;
-    if (in.card) {
-        member = members.FindEarner(By::kCard, *in.card);
-        if (!member) return Error::Invalid("no active card " + *in.card, "customer.card");
-        r.identified_by = "card";
-    } else if (in.member_number) {
-        member = members.FindEarner(By::kMemberNumber, *in.member_number);
-        if (!member) return Error::Invalid("no member " + *in.member_number, "customer.member_number");
-        r.identified_by = "member_number";
-    }
-    if (member && member->market != coop->market)
-        return Error::Invalid("the member belongs to another market than the store", "customer");
+    if (in.card) found = members.FindEarner(By::kCard, *in.card);
+    if (in.member_number) found = members.FindEarner(By::kMemberNumber, *in.member_number);
+    auto identified = Identify(where, in, std::move(found), r);
+    if (!identified) return identified.error();
+    std::optional<store::EarnerRecord> member = std::move(*identified);
 
-    int64_t total = 0;
-    for (const auto& l : in.lines) total += l.Net();
-    r.total_minor = total;
-    core::JournalEntry entry;
-    entry.source_key = "store:" + std::to_string(store_id) + "/receipt:" + in.receipt_id;
-    entry.actor = actor;
-    entry.occurred_at = r.occurred_at;
+    const int64_t total = r.total_minor;
+    core::JournalEntry entry = NewEntry(where, in, r, actor);
     core::AccountRef funding_money = Account(kind::kStoreFunding, "store", store_id, rules.currency);
     core::AccountRef funding_points = Account(kind::kStoreFunding, "store", store_id, "points");
 
@@ -405,32 +655,15 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         if (r.household_id)
             receipts.AddMonthSpend(*r.household_id, original->month, r.eligible_minor, r.points);
     } else {
-        core::EarningContext ctx;
-        bool may_earn = false;
-        if (member && member->status == "active") {
-            r.member_id = member->id;
-            r.household_id = member->household_id;
-            ctx.profile_customer = member->kind == "profile";
-            ctx.own_cooperative = member->cooperative_id == store->cooperative_id;
-            may_earn = ctx.profile_customer || member->household_id.has_value();
-            if (member->household_id) {
-                // Lock the household's month row first (the upsert holds it to commit), so concurrent
-                // purchases of one household take turns and each reads the spend of all before it (R_BON_3);
-                // PostgreSQL runs READ COMMITTED.
-                ctx.household_month_spend_before_minor =
-                    receipts.LockMonthSpend(*member->household_id, r.month).first;
-            }
+        SaleEarner earner = EarnerOf(where, member, r);
+        if (r.household_id) {
+            // Lock the household's month row first (the upsert holds it to commit), so concurrent purchases
+            // of one household take turns and each reads the spend of all before it (R_BON_3); PostgreSQL
+            // runs READ COMMITTED.
+            earner.ctx.household_month_spend_before_minor =
+                receipts.LockMonthSpend(*r.household_id, r.month).first;
         }
-        auto earning = core::ComputeEarning(in.lines, in.tenders, rules, ctx);
-        if (!earning) return earning.error();
-        r.eligible_minor = earning->eligible_minor;
-        if (may_earn) {
-            r.bonus_minor = earning->bonus_minor;
-            r.savings_minor = earning->savings_minor;
-            r.points = earning->points;
-            r.dividend_base_minor = earning->dividend_base_minor;
-            r.dividend_minor = core::ApplyBasisPoints(earning->dividend_base_minor, earning->dividend_bp);
-        }
+        ANDEL_TRY(Earn(where, in, earner, r));
         // The offers of the priced basket (issue 6 §3): their extra bonus or points are earned with the
         // receipt, and the redemptions are written with it, once.
         if (in.quote_id) {
@@ -438,30 +671,17 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
             auto q = offers_->ClaimQuote(c, *in.quote_id, store_id, r.member_id, now);
             if (!q) return q.error();
             quote = *q;
-            if (may_earn && r.household_id) {
+            if (earner.may_earn && r.household_id) {
                 r.bonus_minor += q->bonus_minor;
                 r.points += q->points;
-            } else if (may_earn && ctx.profile_customer) {
+            } else if (earner.may_earn && earner.ctx.profile_customer) {
                 r.savings_minor += q->bonus_minor;
             }
         }
-        entry.source_kind = "receipt";
-        entry.description = "receipt " + in.receipt_id;
-        if (may_earn && r.household_id) {
-            int64_t h = *r.household_id;
-            core::AddTransfer(entry, Account(kind::kHouseholdBonus, "household", h, rules.currency),
-                              funding_money, r.bonus_minor);
-            core::AddTransfer(entry, Account(kind::kHouseholdPoints, "household", h, "points"),
-                              funding_points, r.points, r.month);
-            core::AddTransfer(
-                entry, Account(kind::kDividendAccrual, "household", h, rules.currency),
-                Account(kind::kDividendPayable, "cooperative", store->cooperative_id, rules.currency),
-                r.dividend_minor);
-            receipts.AddMonthSpend(h, r.month, r.eligible_minor, r.points);
+        if (earner.may_earn) {
+            AddSalePostings(where, r, entry);
+            if (r.household_id) receipts.AddMonthSpend(*r.household_id, r.month, r.eligible_minor, r.points);
         }
-        if (may_earn && r.member_id)
-            core::AddTransfer(entry, Account(kind::kSavings, "member", *r.member_id, rules.currency),
-                              funding_money, r.savings_minor);
     }
 
     // Paying with bonus (R_BON_6): the household's money account pays that tender, never below zero; a

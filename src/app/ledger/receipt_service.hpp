@@ -76,6 +76,39 @@ class ReceiptService {
     core::Result<StoreContext> LoadStore(store::Connection& c, int64_t store_id) const;
     core::Result<ReceiptOutcome> PostIn(store::Connection& c, const StoreContext& where,
                                         const ReceiptInput& in, const std::string& actor);
+
+    // The parts of posting a receipt that the single POST and the batch's bulk path share.
+    store::ReceiptRecord NewRecord(const StoreContext& where, const ReceiptInput& in, int64_t now) const;
+    static core::JournalEntry NewEntry(const StoreContext& where, const ReceiptInput& in,
+                                       const store::ReceiptRecord& r, const std::string& actor);
+    // The customer as identified (`found`: by the card or member number the receipt names), refused when
+    // not found or of another market; sets r.identified_by.
+    static core::Result<std::optional<store::EarnerRecord>> Identify(const StoreContext& where,
+                                                                     const ReceiptInput& in,
+                                                                     std::optional<store::EarnerRecord> found,
+                                                                     store::ReceiptRecord& r);
+    struct SaleEarner {
+        core::EarningContext ctx;
+        bool may_earn = false;  // an active member with a household, or a customer with a profile
+    };
+    // Who earns on a sale: sets r.member_id and r.household_id for an active member.
+    static SaleEarner EarnerOf(const StoreContext& where, const std::optional<store::EarnerRecord>& member,
+                               store::ReceiptRecord& r);
+    // What the sale earns (R_BON_2, R_BON_3, R_BON_6, R_BON_7, R_MEM_2), into r.
+    static core::Result<void> Earn(const StoreContext& where, const ReceiptInput& in,
+                                   const SaleEarner& earner, store::ReceiptRecord& r);
+    // The sale's postings of what r earned to the household or the profile's savings.
+    static void AddSalePostings(const StoreContext& where, const store::ReceiptRecord& r,
+                                core::JournalEntry& entry);
+    // Whether the batch may post the receipt in bulk: a sale without vouchers, a quote or a bonus tender.
+    static bool Plain(const ReceiptInput& in);
+    // Posts a run of plain receipts of the batch (`which`: indexes into `in`, receipt ids distinct) in a few
+    // multi-row statements, as PostIn would post each in turn; writes each one's result into `out`. An error
+    // means the caller rolls the run back and posts its receipts one by one.
+    core::Result<void> PostPlain(store::Connection& c, const StoreContext& where,
+                                 const std::vector<ReceiptInput>& in, const std::vector<size_t>& which,
+                                 const std::string& actor,
+                                 std::vector<std::optional<core::Result<ReceiptOutcome>>>& out);
     // The sale's points-shop vouchers (R_BON_5): each checked at the receipt's time, marked used by this
     // receipt and its amount paid to the store's redemption account from the operator's points_shop account.
     core::Result<void> UseVouchers(store::Connection& c, const StoreContext& where, const ReceiptInput& in,

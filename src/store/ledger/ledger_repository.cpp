@@ -209,10 +209,11 @@ std::unordered_map<std::string, AccountRecord> LedgerRepository::FindAccounts(
             params.push_back(Text(owner_kind));
             params.push_back(Text(unit));
             for (size_t i = 0; i < n; ++i) params.push_back(Int(owners[begin + i]));
+            // A join on a VALUES list: one index look-up per owner on both engines.
             for (const auto& r :
-                 c_.Query("SELECT id, owner_id, balance FROM ledger_accounts WHERE kind = $1 AND "
-                          "owner_kind = $2 AND unit = $3 AND owner_id IN (" +
-                              Placeholders(n, 4) + ")",
+                 c_.Query("SELECT a.id, a.owner_id, a.balance FROM (VALUES " + ValuesRows(n, 1, 4, true) +
+                              ") AS v JOIN ledger_accounts a ON a.kind = $1 AND a.owner_kind = $2 "
+                              "AND a.unit = $3 AND a.owner_id = v.column1",
                           params)) {
                 core::AccountRef ref{kind, owner_kind, r.Int(1), unit};
                 auto key = AccountKey(ref);
