@@ -8,8 +8,6 @@
 namespace andel::store {
 namespace {
 
-Value OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
-
 // The earners whose key is among `values` (EarnerRecord's columns, then the value asked for). `join` joins
 // the values (v.column1) to the member (m): a join on a VALUES list, which both engines run as one index
 // look-up per value (PostgreSQL evaluated `IN ($1, ..., $512)` as an array for every row it scanned).
@@ -117,48 +115,20 @@ void ReceiptBatchRepository::AddMonthSpends(const std::map<HouseholdMonth, Month
 }
 
 void ReceiptBatchRepository::Insert(const std::vector<ReceiptRecord*>& receipts) {
-    constexpr size_t kColumns = 22;
     std::unordered_map<std::string, ReceiptRecord*> by_key;
     std::vector<Value> params;
     ForEachChunk(receipts.size(), [&](size_t begin, size_t n) {
         params.clear();
-        params.reserve(n * kColumns);
+        params.reserve(n * receipt_rows::kInsertColumnCount);
         by_key.clear();
         for (size_t i = begin; i < begin + n; ++i) {
-            const ReceiptRecord& r = *receipts[i];
-            by_key.emplace(r.receipt_key, receipts[i]);
-            params.insert(params.end(), {Int(r.store_id),
-                                         Text(r.receipt_key),
-                                         Text(r.till),
-                                         Int(r.occurred_at),
-                                         Int(r.month),
-                                         OptInt(r.member_id),
-                                         OptInt(r.household_id),
-                                         OptionalText(r.identified_by),
-                                         Text(r.currency),
-                                         Int(r.total_minor),
-                                         Int(r.eligible_minor),
-                                         Int(r.bonus_minor),
-                                         Int(r.savings_minor),
-                                         Int(r.points),
-                                         Int(r.dividend_base_minor),
-                                         Int(r.dividend_minor),
-                                         OptInt(r.original_receipt_id),
-                                         Text(r.lines_json),
-                                         Text(r.tenders_json),
-                                         Text(r.body_hash),
-                                         OptInt(r.entry_id),
-                                         Int(r.created_at)});
+            by_key.emplace(receipts[i]->receipt_key, receipts[i]);
+            receipt_rows::AppendInsertValues(*receipts[i], params);
         }
-        for (const auto& row : c_.Query(
-                 "INSERT INTO receipts (store_id, receipt_key, till, occurred_at, month, member_id, "
-                 "household_id, "
-                 "identified_by, currency, total_minor, eligible_minor, bonus_minor, savings_minor, points, "
-                 "dividend_base_minor, dividend_minor, original_receipt_id, lines, tenders, body_hash, "
-                 "entry_id, "
-                 "created_at) VALUES " +
-                     ValuesRows(n, kColumns) + " RETURNING id, receipt_key",
-                 params))
+        for (const auto& row :
+             c_.Query(std::string(receipt_rows::kInsertColumns) +
+                          ValuesRows(n, receipt_rows::kInsertColumnCount) + " RETURNING id, receipt_key",
+                      params))
             by_key.at(row.Text(1))->id = row.Int(0);
     });
 }

@@ -1,5 +1,6 @@
 #include "store/ledger/receipt_repository.hpp"
 
+#include "store/batch_sql.hpp"
 #include "store/ledger/receipt_rows.hpp"
 
 namespace andel::store {
@@ -8,41 +9,15 @@ namespace {
 using receipt_rows::kSelect;
 using receipt_rows::ToReceipt;
 
-Value OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
-
 }  // namespace
 
 int64_t ReceiptRepository::Insert(const ReceiptRecord& r) {
-    return c_
-        .QueryOne(
-            "INSERT INTO receipts (store_id, receipt_key, till, occurred_at, month, member_id, household_id, "
-            "identified_by, currency, total_minor, eligible_minor, bonus_minor, savings_minor, points, "
-            "dividend_base_minor, dividend_minor, original_receipt_id, lines, tenders, body_hash, entry_id, "
-            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-            "$18, $19, $20, $21, $22) RETURNING id",
-            {Int(r.store_id),
-             Text(r.receipt_key),
-             Text(r.till),
-             Int(r.occurred_at),
-             Int(r.month),
-             OptInt(r.member_id),
-             OptInt(r.household_id),
-             OptionalText(r.identified_by),
-             Text(r.currency),
-             Int(r.total_minor),
-             Int(r.eligible_minor),
-             Int(r.bonus_minor),
-             Int(r.savings_minor),
-             Int(r.points),
-             Int(r.dividend_base_minor),
-             Int(r.dividend_minor),
-             OptInt(r.original_receipt_id),
-             Text(r.lines_json),
-             Text(r.tenders_json),
-             Text(r.body_hash),
-             OptInt(r.entry_id),
-             Int(r.created_at)})
-        ->Int(0);
+    static const std::string sql = std::string(receipt_rows::kInsertColumns) +
+                                   ValuesRows(1, receipt_rows::kInsertColumnCount) + " RETURNING id";
+    std::vector<Value> params;
+    params.reserve(receipt_rows::kInsertColumnCount);
+    receipt_rows::AppendInsertValues(r, params);
+    return c_.QueryOne(sql, params)->Int(0);
 }
 
 std::optional<ReceiptRecord> ReceiptRepository::Find(int64_t store_id, const std::string& receipt_key) {

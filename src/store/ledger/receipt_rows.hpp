@@ -1,6 +1,8 @@
 #pragma once
 // The receipts table's columns as ReceiptRepository and ReceiptBatchRepository read them (store/ledger only).
+#include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "store/database.hpp"
 #include "store/ledger/receipt_repository.hpp"
@@ -39,6 +41,39 @@ inline ReceiptRecord ToReceipt(const Row& r) {
     x.entry_id = r.OptInt(21);
     x.created_at = r.Int(22);
     return x;
+}
+
+// The columns an INSERT writes, and a receipt's values for them in that order.
+inline constexpr std::string_view kInsertColumns =
+    "INSERT INTO receipts (store_id, receipt_key, till, occurred_at, month, member_id, household_id, "
+    "identified_by, currency, total_minor, eligible_minor, bonus_minor, savings_minor, points, "
+    "dividend_base_minor, dividend_minor, original_receipt_id, lines, tenders, body_hash, entry_id, "
+    "created_at) VALUES ";
+inline constexpr size_t kInsertColumnCount = 22;
+inline void AppendInsertValues(const ReceiptRecord& r, std::vector<Value>& params) {
+    auto opt = [](const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); };
+    params.insert(params.end(), {Int(r.store_id),
+                                 Text(r.receipt_key),
+                                 Text(r.till),
+                                 Int(r.occurred_at),
+                                 Int(r.month),
+                                 opt(r.member_id),
+                                 opt(r.household_id),
+                                 OptionalText(r.identified_by),
+                                 Text(r.currency),
+                                 Int(r.total_minor),
+                                 Int(r.eligible_minor),
+                                 Int(r.bonus_minor),
+                                 Int(r.savings_minor),
+                                 Int(r.points),
+                                 Int(r.dividend_base_minor),
+                                 Int(r.dividend_minor),
+                                 opt(r.original_receipt_id),
+                                 Text(r.lines_json),
+                                 Text(r.tenders_json),
+                                 Text(r.body_hash),
+                                 opt(r.entry_id),
+                                 Int(r.created_at)});
 }
 
 }  // namespace andel::store::receipt_rows
