@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/ledger/receipt_service.hpp"
@@ -366,6 +368,142 @@ TEST_P(ExpiryJobTest, PointsReachingAnExpiredLotExpireOnTheNextRun_R_BON_4) {
     auto c = app_->db->Read();
     EXPECT_TRUE(store::LedgerRepository(*c).FindEntry(
         "expiry", "household_points:" + std::to_string(AccountId(o.household)) + "/lot:202310/2"));
+}
+
+// What the runs left per household: its points, its lots, and its expiry entries (source key with the
+// account id left out, description, instant, amount, lot), to compare two databases.
+struct HouseholdState {
+    int64_t points = 0;
+    std::vector<std::string> lots, entries;
+    friend bool operator==(const HouseholdState&, const HouseholdState&) = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const HouseholdState& h) {
+    os << "points " << h.points << "; lots";
+    for (const auto& l : h.lots) os << " [" << l << "]";
+    os << "; entries";
+    for (const auto& e : h.entries) os << " [" << e << "]";
+    return os;
+}
+
+// The same households and receipts, expired by runs with batches of 2 lots and with batches of 1 000: the
+// same entries, lots and reports. The batches of 2 end inside a household (one with two lots expiring), on a
+// lot emptied by a return (skipped), and on a lot expiring a second time (its key "/2").
+TEST_P(ExpiryJobTest, BatchesOfTwoExpireWhatBatchesOfAThousandExpire_R_BON_4) {
+    auto play = [&](int batch, std::vector<Result<Report>>& reports, int64_t& late_points) {
+        job_->set_batch_lots(batch);
+        std::vector<Owner> o;
+        for (int i = 0; i < 5; ++i) o.push_back(RegisterSe());
+        Earn(o[0], "a-sep", Utc(2023, 9, 10));
+        Earn(o[0], "a-oct", Utc(2023, 10, 10));
+        Earn(o[0], "a-nov", Utc(2023, 11, 10));
+        Earn(o[1], "b-oct", Utc(2023, 10, 11));
+        MustPost(Receipt("b-ret", Utc(2023, 12, 2), std::nullopt, -50'000, "b-oct"));  // half of it back
+        Earn(o[2], "c-nov", Utc(2023, 11, 12));                                        // nothing expires
+        Earn(o[3], "d-sep", Utc(2023, 9, 13));
+        Earn(o[3], "d-oct", Utc(2023, 10, 13));
+        MustPost(Receipt("d-ret", Utc(2023, 12, 3), std::nullopt, -100'000, "d-sep"));  // September's, all
+        Earn(o[4], "e-sep", Utc(2023, 9, 14));
+        Earn(o[4], "e-oct", Utc(2023, 10, 14));
+        reports.push_back(RunAt(Utc(2026, 10, 15)));  // the September lots
+        // A late receipt of September: its points land on e's expired lot.
+        late_points = MustPost(Receipt("e-sep-late", Utc(2023, 9, 20), o[4].card, 10'000)).receipt.points;
+        reports.push_back(RunAt(Utc(2026, 11, 15)));  // October's lots, and e's September lot again
+        reports.push_back(RunAt(Utc(2026, 11, 15)));  // nothing
+        std::vector<HouseholdState> out;
+        for (const auto& owner : o) {
+            HouseholdState h;
+            h.points = Points(owner.household);
+            auto c = app_->db->Read();
+            store::LedgerRepository ledger(*c);
+            auto account = ledger.FindAccount(PointsAccount(owner.household));
+            if (!account) throw std::runtime_error("no points account");
+            for (const auto& l : ledger.Lots(account->id))
+                h.lots.push_back(std::to_string(l.month) + " " + std::to_string(l.earned) + " " +
+                                 std::to_string(l.remaining));
+            std::string prefix = "household_points:" + std::to_string(account->id);
+            for (const auto& e : ledger.History(account->id, 100, 0)) {
+                if (e.source_kind != "expiry") continue;
+                EXPECT_TRUE(e.source_key.starts_with(prefix)) << e.source_key;
+                h.entries.push_back(e.source_key.substr(prefix.size()) + " " + e.description + " " +
+                                    std::to_string(e.occurred_at) + " " + std::to_string(e.amount) + " " +
+                                    std::to_string(e.lot_month.value_or(0)));
+            }
+            out.push_back(std::move(h));
+        }
+        return out;
+    };
+    std::vector<Result<Report>> by_two, by_thousand;
+    int64_t late_two = 0, late = 0;
+    auto two = play(2, by_two, late_two);
+    test::ExpectLedgerClean(*app_->db);
+    int64_t expired_by_two = Expired();
+
+    app_ = std::make_unique<test::TestApp>(GetParam());  // a fresh database: the same households again
+    job_ = std::make_unique<ExpiryJob>(*app_->db, app_->clock, app_->config.markets);
+    serial_ = 0;
+    auto thousand = play(1'000, by_thousand, late);
+    EXPECT_EQ(two, thousand);
+    EXPECT_EQ(late_two, late);
+    ASSERT_EQ(by_two.size(), by_thousand.size());
+    for (size_t i = 0; i < by_two.size(); ++i) {
+        ASSERT_TRUE(IsOk(by_thousand[i]));
+        EXPECT_TRUE(Reports(by_two[i], by_thousand[i]->month, by_thousand[i]->households,
+                            by_thousand[i]->lots, by_thousand[i]->points))
+            << "run " << i;
+    }
+    // September: a, e (d's lot was emptied by its return). November: a, b's half, d, e's October lot and
+    // its late September points.
+    EXPECT_TRUE(Reports(by_thousand[0], 202609, 2, 2, 4'000));
+    EXPECT_GT(late, 0);
+    EXPECT_TRUE(Reports(by_thousand[1], 202610, 4, 5, 2'000 + 1'000 + 2'000 + late + 2'000));
+    EXPECT_TRUE(Reports(by_thousand[2], 202610, 0, 0, 0));
+    EXPECT_EQ(Expired(), expired_by_two);
+    ASSERT_EQ(thousand[4].entries.size(), 3u);  // newest first: October's, September's again, September's
+    EXPECT_TRUE(thousand[4].entries[1].starts_with("/lot:202309/2 ")) << thousand[4].entries[1];
+}
+
+// A return takes points from lots of the batch after the batch's query read them and before they are locked
+// and posted: the job expires what the lots hold then (one lot half, one nothing), never more. On PostgreSQL
+// the return is a till's, committed on another connection; on SQLite (one writer: no other write can come
+// between) it is posted in the batch's own transaction.
+TEST_P(ExpiryJobTest, ALotTakenFromAfterTheBatchQueryExpiresWhatItHoldsThen_R_BON_4) {
+    Owner o = RegisterSe(), p = RegisterSe();
+    Earn(o, "o-oct", Utc(2023, 10, 15));
+    Earn(o, "o-nov", Utc(2023, 11, 15));
+    Earn(p, "p-oct", Utc(2023, 10, 16));
+    int calls = 0;
+    job_->set_after_batch_read([&](store::Connection& c) {
+        if (calls++) return;
+        if (c.engine() == store::Engine::kPostgres) {
+            MustPost(Receipt("o-ret", Utc(2023, 12, 2), std::nullopt, -50'000, "o-oct"));   // 1 000 points
+            MustPost(Receipt("p-ret", Utc(2023, 12, 2), std::nullopt, -100'000, "p-oct"));  // all 2 000
+            return;
+        }
+        store::LedgerRepository ledger(c);
+        for (auto [household, points] :
+             {std::pair<int64_t, int64_t>{o.household, 1'000}, {p.household, 2'000}}) {
+            core::JournalEntry e;
+            e.source_kind = "test";
+            e.source_key = "return:" + std::to_string(household);
+            e.description = "points taken by a return";
+            e.actor = kActor;
+            e.occurred_at = core::ToMillis(Utc(2023, 12, 2));
+            e.postings.push_back({PointsAccount(household), -points, 202310});
+            e.postings.push_back({{kind::kAdjustment, "operator", 0, "points"}, points, std::nullopt});
+            ASSERT_TRUE(IsOk(ledger.Post(e, core::ToMillis(app_->clock.Now()))));
+        }
+    });
+    auto r = RunAt(Utc(2026, 11, 15));
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(Reports(r, 202610, 1, 1, 1'000));
+    EXPECT_EQ(Lot(o.household, 202310), Pair(2'000, 0));
+    EXPECT_EQ(Lot(o.household, 202311), Pair(2'000, 2'000));
+    EXPECT_EQ(Lot(p.household, 202310), Pair(2'000, 0));
+    EXPECT_EQ(Points(o.household), 2'000);
+    EXPECT_EQ(Points(p.household), 0);
+    EXPECT_EQ(Expired(), 1'000);
+    EXPECT_EQ(ExpiryEntries(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ExpiryJobTest, ::testing::ValuesIn(test::Engines()),

@@ -6,13 +6,19 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "app/jobs/job_lease.hpp"
+#include "app/ledger/job_batch.hpp"
 #include "app/local_time.hpp"
 #include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
+#include "store/ledger/dividend_run_repository.hpp"
 #include "store/ledger/ledger_repository.hpp"
 
 namespace andel::app {
@@ -186,6 +192,64 @@ std::string SourceKey(int year, const Payment& p) {
     return key;
 }
 
+// What the payments' households' accrual accounts hold now, by household (none: no account). With `lock`
+// (a real run), on PostgreSQL: locks their accrual and bonus accounts, what the batch's entries change, in
+// one statement in id order, and reads what the accruals hold under the lock (a concurrent return may take
+// from them). SQLite has one writer. The accounts are found by their keys first, and locked by id: the
+// primary key's plan holds whatever the batch's length, where PostgreSQL's generic plan for owner_id =
+// ANY($n) turned to a scan of all accounts.
+std::unordered_map<int64_t, int64_t> Accruals(store::Connection& c, const std::string& currency,
+                                              const std::vector<Payment>& payments, bool lock) {
+    std::unordered_map<int64_t, int64_t> out;
+    if (payments.empty()) return out;
+    lock = lock && c.engine() == store::Engine::kPostgres;
+    std::vector<core::AccountRef> refs;
+    refs.reserve(payments.size() * 2);
+    for (const auto& p : payments) {
+        refs.push_back({kind::kDividendAccrual, "household", p.household_id, currency});
+        if (lock) refs.push_back({kind::kHouseholdBonus, "household", p.household_id, currency});
+    }
+    auto found = store::LedgerRepository(c).FindAccounts(refs);
+    std::vector<int64_t> ids;
+    std::unordered_map<int64_t, int64_t> accrual_owner;  // account id -> household, of the accruals
+    for (const auto& [key, account] : found) {
+        ids.push_back(account.id);
+        if (account.ref.kind == kind::kDividendAccrual) {
+            accrual_owner.emplace(account.id, account.ref.owner_id);
+            out.emplace(account.ref.owner_id, account.balance);
+        }
+    }
+    if (!lock || ids.empty()) return out;
+    std::sort(ids.begin(), ids.end());
+    for (const auto& r : c.Query("SELECT id, balance FROM ledger_accounts WHERE id " +
+                                     store::InIds(c.engine(), "$1") + " ORDER BY id FOR UPDATE",
+                                 {store::IdsParam(c.engine(), ids)}))
+        if (auto owner = accrual_owner.find(r.Int(0)); owner != accrual_owner.end())
+            out[owner->second] = r.Int(1);
+    return out;
+}
+
+// The entry that pays `pay` of the payment from the household's accrual to its bonus (R_BON_6).
+core::JournalEntry PaymentEntry(int year, const Payment& p, std::string key, int64_t pay, int64_t occurred_at,
+                                const std::string& currency) {
+    core::JournalEntry entry;
+    entry.source_kind = kSourceKind;
+    entry.source_key = std::move(key);
+    entry.description = p.supplement == 0 ? "purchase dividend for " + std::to_string(year) + " (R_BON_7)"
+                                          : "purchase dividend for " + std::to_string(year) +
+                                                ", supplement " + std::to_string(p.supplement) +
+                                                " for receipts posted after its payment (R_BON_7)";
+    if (pay < p.sum)
+        entry.description += ", " + std::to_string(p.sum - pay) + " of it taken back by returns since";
+    entry.actor = kActor;
+    entry.occurred_at = occurred_at;
+    entry.postings.push_back(
+        {{kind::kDividendAccrual, "household", p.household_id, currency}, -pay, std::nullopt});
+    entry.postings.push_back(
+        {{kind::kHouseholdBonus, "household", p.household_id, currency}, pay, std::nullopt});
+    return entry;
+}
+
 }  // namespace
 
 Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
@@ -223,6 +287,7 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
 
     for (auto& m : markets) {
         const std::string& currency = m.rules->currency;
+        const int64_t year_end = LocalMonthStartMillis(m.rules->time_zone, (year + 1) * 100 + 1);
         if (!dry_run) {
             store::Transaction tx(db_);
             m.run_id = tx.conn()
@@ -239,15 +304,15 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
             Batch batch;
             if (dry_run) {
                 auto c = db_.Read();
-                store::LedgerRepository ledger(*c);
                 households = Households(*c, m, year, after, batch_households_);
                 if (!households.empty()) {
                     auto plan = PlanBatch(*c, m, year, households.front(), households.back());
                     batch.already_paid = plan.already_paid;
+                    auto held = Accruals(*c, currency, plan.payments, /*lock=*/false);
                     for (const auto& p : plan.payments) {
-                        auto held = ledger.FindAccount(
-                            {kind::kDividendAccrual, "household", p.household_id, currency});
-                        Count(batch, p, std::clamp<int64_t>(p.sum, 0, held ? held->balance : 0));
+                        auto account = held.find(p.household_id);
+                        Count(batch, p,
+                              std::clamp<int64_t>(p.sum, 0, account == held.end() ? 0 : account->second));
                     }
                 }
             } else {
@@ -255,70 +320,54 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                     int64_t now = core::ToMillis(clock_.Now());
                     if (!lease->Renew(c, now))
                         return Error::Conflict("the dividend job's lease ran out and another run took it");
-                    bool pg = c.engine() == store::Engine::kPostgres;
-                    store::LedgerRepository ledger(c);
                     Batch b;
                     households = Households(c, m, year, after, batch_households_);
                     if (households.empty()) return b;
                     auto plan = PlanBatch(c, m, year, households.front(), households.back());
                     b.already_paid = plan.already_paid;
-                    for (const auto& p : plan.payments) {
-                        int64_t h = p.household_id;
-                        core::AccountRef accrual{kind::kDividendAccrual, "household", h, currency};
-                        core::AccountRef bonus{kind::kHouseholdBonus, "household", h, currency};
-                        // PostgreSQL: hold the accrual account while reading what it holds (a concurrent
-                        // return may take from it). SQLite has one writer.
-                        if (pg)
-                            c.Query(
-                                "SELECT id FROM ledger_accounts WHERE kind = $1 AND owner_kind = $2 AND "
-                                "owner_id = $3 AND unit = $4 FOR UPDATE",
-                                {Text(accrual.kind), Text(accrual.owner_kind), Int(h), Text(currency)});
-                        auto held = ledger.FindAccount(accrual);
+                    if (after_batch_plan_) after_batch_plan_(c);
+                    auto held = Accruals(c, currency, plan.payments, /*lock=*/true);
+                    std::vector<std::string> keys;
+                    keys.reserve(plan.payments.size());
+                    for (const auto& p : plan.payments) keys.push_back(SourceKey(year, p));
+                    auto posted_before = PostedEntries(c, kSourceKind, keys);
+
+                    // Per payment: what it pays, and the entry that pays it (posted before, or below).
+                    std::vector<int64_t> pays(plan.payments.size());
+                    std::vector<std::optional<int64_t>> entry_ids(plan.payments.size());
+                    std::vector<size_t> posting;  // the payments posted now, in the order of `entries`
+                    std::vector<core::JournalEntry> entries;
+                    for (size_t i = 0; i < plan.payments.size(); ++i) {
+                        const Payment& p = plan.payments[i];
                         // Never more than the accrual holds, never below zero: a supplement whose lines sum
                         // to less than zero (a late return) pays nothing and takes nothing back.
-                        int64_t pay = std::clamp<int64_t>(p.sum, 0, held ? held->balance : 0);
-                        std::string key = SourceKey(year, p);
-                        std::optional<int64_t> entry_id = ledger.FindEntry(kSourceKind, key);
-                        if (entry_id) {
-                            pay = 0;  // paid, its lines lost: not possible while both are written together
-                        } else if (pay > 0) {
-                            core::JournalEntry entry;
-                            entry.source_kind = kSourceKind;
-                            entry.source_key = key;
-                            entry.description =
-                                p.supplement == 0
-                                    ? "purchase dividend for " + std::to_string(year) + " (R_BON_7)"
-                                    : "purchase dividend for " + std::to_string(year) + ", supplement " +
-                                          std::to_string(p.supplement) +
-                                          " for receipts posted after its payment (R_BON_7)";
-                            if (pay < p.sum)
-                                entry.description +=
-                                    ", " + std::to_string(p.sum - pay) + " of it taken back by returns since";
-                            entry.actor = kActor;
-                            entry.occurred_at =
-                                p.supplement == 0
-                                    ? LocalMonthStartMillis(m.rules->time_zone, (year + 1) * 100 + 1)
-                                    : now;
-                            entry.postings.push_back({accrual, -pay, std::nullopt});
-                            entry.postings.push_back({bonus, pay, std::nullopt});
-                            auto posted = ledger.Post(entry, now);
-                            if (!posted && posted.error().code == core::ErrorCode::kConflict)
-                                throw store::DbError(store::DbError::Kind::kUniqueViolation,
-                                                     posted.error().detail);
-                            if (!posted) return posted.error();
-                            entry_id = *posted;
+                        auto account = held.find(p.household_id);
+                        pays[i] = std::clamp<int64_t>(p.sum, 0, account == held.end() ? 0 : account->second);
+                        if (auto was = posted_before.find(keys[i]); was != posted_before.end()) {
+                            pays[i] =
+                                0;  // paid, its lines lost: not possible while both are written together
+                            entry_ids[i] = was->second;
+                        } else if (pays[i] > 0) {
+                            entries.push_back(PaymentEntry(year, p, std::move(keys[i]), pays[i],
+                                                           p.supplement == 0 ? year_end : now, currency));
+                            posting.push_back(i);
                         }
-                        for (const Line& l : p.lines)
-                            c.Execute(
-                                "INSERT INTO dividend_lines (run_id, year, household_id, cooperative_id, "
-                                "supplement, receipts, base_minor, rate_bp, amount_minor, entry_id) VALUES "
-                                "($1, "
-                                "$2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                                {Int(m.run_id), Int(year), Int(h), Int(l.cooperative_id), Int(p.supplement),
-                                 Int(l.sums.receipts), Int(l.sums.base), Int(l.rate_bp), Int(l.sums.amount),
-                                 entry_id ? Int(*entry_id) : store::Null()});
-                        Count(b, p, pay);
                     }
+                    store::LedgerRepository ledger(c);
+                    auto posted = PostBatch(ledger, entries, now);
+                    if (!posted) return posted.error();
+                    for (size_t k = 0; k < posting.size(); ++k) entry_ids[posting[k]] = posted->entry_ids[k];
+
+                    std::vector<store::DividendLineRecord> lines;
+                    for (size_t i = 0; i < plan.payments.size(); ++i) {
+                        const Payment& p = plan.payments[i];
+                        for (const Line& l : p.lines)
+                            lines.push_back({m.run_id, year, p.household_id, l.cooperative_id, p.supplement,
+                                             l.sums.receipts, l.sums.base, l.rate_bp, l.sums.amount,
+                                             entry_ids[i]});
+                        Count(b, p, pays[i]);
+                    }
+                    store::DividendRunRepository(c).AddLines(lines);
                     c.Execute(
                         "UPDATE dividend_runs SET households = households + $2, lines = lines + $3, "
                         "base_minor = base_minor + $4, amount_minor = amount_minor + $5, late_households = "

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "core/market.hpp"
@@ -51,6 +52,9 @@ namespace andel::app {
 // transaction each: a run that is stopped keeps the batches done, and the next run carries on; since a
 // batch's lines and entries are written together and a household's next supplement is computed from its
 // lines, nothing is paid twice.
+// A batch is a few statements whatever its size: its households and their sums read, their accrual (and,
+// on PostgreSQL, bonus) accounts locked in id order and read, their sources looked up at once, the entries
+// posted by LedgerRepository::PostMany and the lines written multi-row.
 //
 // Every real run is a row of dividend_runs (market, year, started_at, finished_at, what that run paid and,
 // of it, what supplements paid to how many households: late_minor, late_households).
@@ -89,12 +93,18 @@ class DividendJob {
 
     // For tests: smaller batches.
     void set_batch_households(int n) { batch_households_ = n; }
+    // For tests: called in each batch's transaction after its payments are planned and before the accrual
+    // accounts are locked and read (where a concurrent return may take from them).
+    void set_after_batch_plan(std::function<void(store::Connection&)> fn) {
+        after_batch_plan_ = std::move(fn);
+    }
 
   private:
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
     int batch_households_ = kBatchHouseholds;
+    std::function<void(store::Connection&)> after_batch_plan_;
 };
 
 }  // namespace andel::app

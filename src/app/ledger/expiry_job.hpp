@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "core/market.hpp"
@@ -25,8 +26,11 @@ namespace andel::app {
 // ("expiry", "household_points:<account id>/lot:<YYYYMM>"), so it is posted at most once; its occurred_at is
 // the instant the points expired (the end of E). Lots are processed in batches of kBatchLots, one
 // transaction each: after a kill the batches done stay done, and the next run carries on with what is
-// left (an expired lot holds 0 and is not selected again). Points credited to a lot after it expired (a
-// receipt of that month arriving very late) expire on the next run under the key with "/2", "/3", ...
+// left (an expired lot holds 0 and is not selected again). A batch is a few statements whatever its size:
+// its lots read, then (PostgreSQL: locked, accounts then lots, each in key order) re-read for what they hold
+// now, its source keys looked up at once, and its entries posted by LedgerRepository::PostMany. Points
+// credited to a lot after it expired (a receipt of that month arriving very late) expire on the next run
+// under the key with "/2", "/3", ...
 //
 // One node at a time: a real run takes the lease row job_leases('expiry') (taken only when free or when
 // its time is up), renews it with every batch inside the batch's transaction, and deletes it at the end;
@@ -53,12 +57,18 @@ class ExpiryJob {
 
     // For tests: smaller batches.
     void set_batch_lots(int n) { batch_lots_ = n; }
+    // For tests: called in each batch's transaction after its lots are read and before they are locked,
+    // re-read and posted (where a concurrent return may take from them).
+    void set_after_batch_read(std::function<void(store::Connection&)> fn) {
+        after_batch_read_ = std::move(fn);
+    }
 
   private:
     store::Database& db_;
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
     int batch_lots_ = kBatchLots;
+    std::function<void(store::Connection&)> after_batch_read_;
 };
 
 }  // namespace andel::app

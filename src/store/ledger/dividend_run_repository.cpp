@@ -1,5 +1,7 @@
 #include "store/ledger/dividend_run_repository.hpp"
 
+#include "store/batch_sql.hpp"
+
 namespace andel::store {
 
 std::vector<DividendRunRecord> DividendRunRepository::Recent(int limit) {
@@ -12,6 +14,26 @@ std::vector<DividendRunRecord> DividendRunRepository::Recent(int limit) {
         out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Int(3), r.OptInt(4), r.Int(5), r.Int(6), r.Int(7),
                        r.Int(8), r.Int(9), r.Int(10)});
     return out;
+}
+
+void DividendRunRepository::AddLines(const std::vector<DividendLineRecord>& lines) {
+    std::vector<Value> params;
+    ForEachChunk(lines.size(), [&](size_t begin, size_t n) {
+        params.clear();
+        params.reserve(n * 10);
+        for (size_t i = begin; i < begin + n; ++i) {
+            const auto& l = lines[i];
+            for (int64_t v : {l.run_id, l.year, l.household_id, l.cooperative_id, l.supplement, l.receipts,
+                              l.base_minor, l.rate_bp, l.amount_minor})
+                params.push_back(Int(v));
+            params.push_back(l.entry_id ? Int(*l.entry_id) : Null());
+        }
+        c_.Execute(
+            "INSERT INTO dividend_lines (run_id, year, household_id, cooperative_id, supplement, receipts, "
+            "base_minor, rate_bp, amount_minor, entry_id) VALUES " +
+                ValuesRows(n, 10),
+            params);
+    });
 }
 
 }  // namespace andel::store

@@ -21,6 +21,15 @@ struct DividendRunRecord {
     int64_t late_households = 0, late_minor = 0;  // of it, paid by supplements for late receipts
 };
 
+// One line of a household's payment (a row of dividend_lines, migration 0004, 0023): what its receipts of
+// the year in one cooperative's stores accrued, or, for a supplement, added since.
+struct DividendLineRecord {
+    int64_t run_id = 0;
+    int64_t year = 0, household_id = 0, cooperative_id = 0, supplement = 0;
+    int64_t receipts = 0, base_minor = 0, rate_bp = 0, amount_minor = 0;
+    std::optional<int64_t> entry_id;  // the entry that paid it; none when there was nothing to pay
+};
+
 // The runs app::DividendJob records, for the back office's report. Runs on the caller's connection.
 class DividendRunRepository {
   public:
@@ -28,6 +37,9 @@ class DividendRunRepository {
 
     // The newest first, at most `limit`.
     std::vector<DividendRunRecord> Recent(int limit);
+
+    // Writes the lines, in their order, in multi-row statements (a few for any number of lines).
+    void AddLines(const std::vector<DividendLineRecord>& lines);
 
   private:
     Connection& c_;
