@@ -104,26 +104,39 @@ struct Fingerprint {
     }
 };
 
+// Adds the rows of `sql` whose `key` column of `table` is in [$1, $2), range by range over the column's
+// values: never all the rows in memory at once, so the peak RSS printed is the jobs' rather than this read's.
+void AddByRanges(store::Connection& c, Fingerprint& f, const std::string& sql, size_t columns,
+                 const char* table, const char* key) {
+    constexpr int64_t kRange = 100'000;
+    auto bounds = c.QueryOne(std::string("SELECT COALESCE(MIN(") + key + "), 0), COALESCE(MAX(" + key +
+                             "), -1) FROM " + table);
+    for (int64_t from = bounds->Int(0); from <= bounds->Int(1); from += kRange)
+        for (const auto& r : c.Query(sql, {store::Int(from), store::Int(from + kRange)})) f.Add(r, columns);
+}
+
 // What the jobs wrote: their entries with their postings (by account kind and owner, not id), and the
 // dividend lines (by the source of the entry that paid them).
 Fingerprint JournalFingerprint(store::Connection& c) {
     Fingerprint f;
-    for (const auto& r : c.Query(
-             "SELECT e.source_kind, e.source_key, e.description, CAST(e.occurred_at AS TEXT), a.kind, "
-             "a.owner_kind, CAST(a.owner_id AS TEXT), a.unit, CAST(p.amount AS TEXT), "
-             "CAST(p.lot_month AS TEXT) FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id "
-             "JOIN ledger_accounts a ON a.id = p.account_id WHERE e.source_kind IN ('expiry', 'dividend')"))
-        f.Add(r, 10);
-    for (const auto& r :
-         c.Query("SELECT CAST(d.year AS TEXT), CAST(d.household_id AS TEXT), CAST(d.cooperative_id AS TEXT), "
-                 "CAST(d.supplement AS TEXT), CAST(d.receipts AS TEXT), CAST(d.base_minor AS TEXT), "
-                 "CAST(d.rate_bp AS TEXT), CAST(d.amount_minor AS TEXT), e.source_key FROM dividend_lines d "
-                 "LEFT JOIN ledger_entries e ON e.id = d.entry_id"))
-        f.Add(r, 9);
-    for (const auto& r :
-         c.Query("SELECT CAST(account_id AS TEXT), CAST(month AS TEXT), CAST(earned AS TEXT), "
-                 "CAST(remaining AS TEXT) FROM points_lots"))
-        f.Add(r, 4);
+    AddByRanges(c, f,
+                "SELECT e.source_kind, e.source_key, e.description, CAST(e.occurred_at AS TEXT), a.kind, "
+                "a.owner_kind, CAST(a.owner_id AS TEXT), a.unit, CAST(p.amount AS TEXT), "
+                "CAST(p.lot_month AS TEXT) FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id "
+                "JOIN ledger_accounts a ON a.id = p.account_id WHERE e.source_kind IN ('expiry', 'dividend') "
+                "AND e.id >= $1 AND e.id < $2",
+                10, "ledger_entries", "id");
+    AddByRanges(
+        c, f,
+        "SELECT CAST(d.year AS TEXT), CAST(d.household_id AS TEXT), CAST(d.cooperative_id AS TEXT), "
+        "CAST(d.supplement AS TEXT), CAST(d.receipts AS TEXT), CAST(d.base_minor AS TEXT), "
+        "CAST(d.rate_bp AS TEXT), CAST(d.amount_minor AS TEXT), e.source_key FROM dividend_lines d "
+        "LEFT JOIN ledger_entries e ON e.id = d.entry_id WHERE d.household_id >= $1 AND d.household_id < $2",
+        9, "dividend_lines", "household_id");
+    AddByRanges(c, f,
+                "SELECT CAST(account_id AS TEXT), CAST(month AS TEXT), CAST(earned AS TEXT), "
+                "CAST(remaining AS TEXT) FROM points_lots WHERE account_id >= $1 AND account_id < $2",
+                4, "points_lots", "account_id");
     return f;
 }
 

@@ -20,7 +20,8 @@ struct BenchJobsOptions {
 // cooperative's stores at 3 %, 1 in another's at 1 %), each accruing its dividend by an entry. Then the
 // dividend run is repeated (nothing new to pay) and `check ledger` runs. Prints the rows seeded and the
 // seconds, seconds and rows per second of each job, the peak RSS, and a fingerprint of what the jobs
-// posted (entries, postings, dividend lines) to compare two builds; docs/benchmarks.md records them.
+// posted (entries, postings, dividend lines) to compare two builds; docs/benchmarks.md records them. The
+// fingerprint is read range by range, so the peak RSS is the jobs' (and the seeding's).
 int BenchJobs(const app::Config& cfg, const BenchJobsOptions& options);
 
 }  // namespace andel::cli

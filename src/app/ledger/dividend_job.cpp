@@ -344,8 +344,8 @@ Result<DividendJob::Report> DividendJob::Run(int year, bool dry_run,
                         auto account = held.find(p.household_id);
                         pays[i] = std::clamp<int64_t>(p.sum, 0, account == held.end() ? 0 : account->second);
                         if (auto was = posted_before.find(keys[i]); was != posted_before.end()) {
-                            pays[i] =
-                                0;  // paid, its lines lost: not possible while both are written together
+                            // Paid, its lines lost: not possible while both are written together.
+                            pays[i] = 0;
                             entry_ids[i] = was->second;
                         } else if (pays[i] > 0) {
                             entries.push_back(PaymentEntry(year, p, std::move(keys[i]), pays[i],
