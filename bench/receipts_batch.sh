@@ -4,14 +4,19 @@
 # PostgreSQL 15 with fsync, synchronous_commit and full_page_writes on. In the same run, pgbench's built-in
 # TPC-B on that PostgreSQL (1 client, then 8), for the ratio receipts/s : TPS. Prints receipts/s and the
 # server's CPU seconds. Not a test: record the figures in docs/benchmarks.md.
+# CLIENTS store back-ends upload at once, each its own store's batches one after another (at the end of the
+# day, many stores upload): the server parses and answers one upload while it writes another.
 #
-#   bench/receipts_batch.sh [RECEIPTS] [MEMBERS] [ENGINES]
-#       defaults: 1 000 000 receipts, 100 000 members, "sqlite postgres"
+#   bench/receipts_batch.sh [RECEIPTS] [MEMBERS] [ENGINES] [CLIENTS]
+#       defaults: 1 000 000 receipts, 100 000 members, "sqlite postgres", 1 client (at most 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 receipts=${1:-1000000}
 members=${2:-100000}
 engines=${3:-sqlite postgres}
+clients=${4:-1}
+stores=(dk-odense-1 dk-svendborg-1 dk-nyborg-1 dk-faaborg-1)
+[ "$clients" -ge 1 ] && [ "$clients" -le ${#stores[@]} ] || { echo "CLIENTS: 1 to ${#stores[@]}" >&2; exit 2; }
 batch=10000
 port=18183
 work=$(mktemp -d /tmp/andel-receipts-bench.XXXXXX)
@@ -27,16 +32,14 @@ trap cleanup EXIT
 
 pg_url=""
 if [[ " $engines " == *" postgres "* ]]; then
-  pg_url=$(bash scripts/pg-test start "$work/pg")
-  # pg-test turns durability off for tests; a benchmark of durable commits turns it back on.
-  psql -q "$pg_url" -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
-       -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  source bench/durable_postgres.sh
+  pg_url=$(start_durable_postgres "$work/pg")
   echo "== pgbench TPC-B, scale 10, 30 s, on the same PostgreSQL (durable)"
   pgbench -i -q -s 10 "$pg_url" >/dev/null 2>&1
-  for clients in 1 8; do
-    tps=$(pgbench -c "$clients" -j "$(( clients < 2 ? 1 : 2 ))" -T 30 "$pg_url" 2>/dev/null |
+  for pg_clients in 1 8; do
+    tps=$(pgbench -c "$pg_clients" -j "$(( pg_clients < 2 ? 1 : 2 ))" -T 30 "$pg_url" 2>/dev/null |
           sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-    echo "pgbench, $clients client(s): $tps TPS"
+    echo "pgbench, $pg_clients client(s): $tps TPS"
   done
   psql -q "$pg_url" -c "DROP TABLE pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers" >/dev/null
 fi
@@ -71,7 +74,10 @@ for engine in $engines; do
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac
   $andel generate --members "$members" --database "$db" >/dev/null
-  key=$($andel keys create --database "$db" --role till --name bench --store dk-odense-1 | tail -n 1)
+  keys=()
+  for ((c = 0; c < clients; c++)); do
+    keys+=("$($andel keys create --database "$db" --role till --name "bench $c" --store "${stores[$c]}" | tail -n 1)")
+  done
   sql "$cards_sql" > "$work/cards.txt"
   make_batches
 
@@ -81,19 +87,27 @@ for engine in $engines; do
   cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
   cpu_start=$(cpu)
   start=$(date +%s.%N)
-  for f in "$work"/batch-*.ndjson; do
-    curl -sS --fail-with-body -H "Authorization: Bearer $key" -H 'Content-Type: application/x-ndjson' \
-         --data-binary "@$f" "http://127.0.0.1:$port/api/v1/till/receipts/batch" > "$work/last.out"
-  done
+  upload() {  # client number: every CLIENTS-th batch, with that client's store key
+    local c=$1 n=0 f
+    for f in "$work"/batch-*.ndjson; do
+      if (( n++ % clients == c )); then
+        curl -sS --fail-with-body -H "Authorization: Bearer ${keys[$c]}" -H 'Content-Type: application/x-ndjson' \
+             --data-binary "@$f" "http://127.0.0.1:$port/api/v1/till/receipts/batch" > "$work/last-$c.out"
+      fi
+    done
+  }
+  uploaders=()
+  for ((c = 0; c < clients; c++)); do upload "$c" & uploaders+=($!); done
+  for u in "${uploaders[@]}"; do wait "$u"; done
   end=$(date +%s.%N)
   cpu_end=$(cpu)
   ticks=$(getconf CLK_TCK)
   posted=$(sql "SELECT COUNT(*) FROM receipts")
-  refused=$(grep -vc '"status":20[01]' "$work/last.out" || true)
+  refused=$(cat "$work"/last-*.out | grep -vc '"status":20[01]' || true)
   echo "== $engine: $posted receipts posted in $(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", e-s}') s:" \
        "$(awk -v s="$start" -v e="$end" -v n="$posted" 'BEGIN{printf "%.0f", n/(e-s)}') receipts/s;" \
        "server CPU $(awk -v a="$cpu_start" -v b="$cpu_end" -v t="$ticks" 'BEGIN{printf "%.1f", (b-a)/t}') s" \
-       "(refused in the last batch: $refused; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+       "($clients client(s); refused in the last batches: $refused; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   "$andel" check ledger --database "$db"
   rm -f "$work"/batch-*.ndjson
