@@ -1,9 +1,12 @@
 #include "store/sqlite/sqlite_database.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 namespace andel::store::sqlite {
@@ -79,6 +82,7 @@ class SqliteConnection final : public Connection {
     }
 
     Engine engine() const override { return Engine::kSqlite; }
+    sqlite3* handle() const { return db_; }
 
     void ExecScript(std::string_view sql) override {
         char* err = nullptr;
@@ -160,7 +164,8 @@ class SqliteConnection final : public Connection {
                 rc = sqlite3_bind_int64(stmt, idx, *n);
             } else {
                 const auto& s = std::get<std::string>(v);
-                rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+                // Not copied: `params` outlives every step of this call, and each call binds afresh.
+                rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
             }
             if (rc != SQLITE_OK) throw MakeError(db_, rc, "bind");
         }
@@ -181,6 +186,22 @@ class SqliteDatabase final : public Database {
         // An in-memory database must share one connection: readers use the writer.
         memory_ = path_ == ":memory:";
         writer_ = std::make_unique<SqliteConnection>(path_, false, options_);
+        if (!memory_) {
+            // The hook replaces SQLite's automatic checkpoint, which would run inside the writer's commit.
+            sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::OnCommit, this);
+            checkpointer_ = std::thread([this] { Checkpoints(); });
+        }
+    }
+
+    ~SqliteDatabase() override {
+        if (checkpointer_.joinable()) {
+            {
+                std::lock_guard g(checkpoint_mu_);
+                stopping_ = true;
+            }
+            checkpoint_cv_.notify_one();
+            checkpointer_.join();
+        }
     }
 
     Engine engine() const override { return Engine::kSqlite; }
@@ -228,6 +249,52 @@ class SqliteDatabase final : public Database {
     }
 
   private:
+    // After each commit of the writer, on its thread, with the pages the WAL now holds.
+    static int OnCommit(void* self, sqlite3* db, const char* schema, int pages) {
+        auto* d = static_cast<SqliteDatabase*>(self);
+        if (pages >= d->options_.wal_limit_pages) {
+            // A checkpoint that fails here (busy: the thread is at it) is retried after the next commit.
+            sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        } else if (pages >= d->options_.checkpoint_pages) {
+            {
+                std::lock_guard g(d->checkpoint_mu_);
+                d->checkpoint_due_ = true;
+            }
+            d->checkpoint_cv_.notify_one();
+        }
+        return SQLITE_OK;
+    }
+
+    // The checkpointer thread, with a connection of its own.
+    void Checkpoints() {
+        // Signals are for the threads that wait for them (`andel serve` takes SIGTERM with sigwait); this
+        // thread may start before they are blocked, and would take SIGTERM's default action itself.
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, nullptr);
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                            nullptr) != SQLITE_OK) {
+            sqlite3_close(db);
+            db = nullptr;  // no thread's checkpoints then: the writer's, at wal_limit_pages, remain
+        }
+        if (db) {
+            sqlite3_busy_timeout(db, 5000);
+            // A connection opens the file at its first statement; until then it knows nothing of the WAL.
+            sqlite3_exec(db, "PRAGMA schema_version", nullptr, nullptr, nullptr);
+        }
+        std::unique_lock lock(checkpoint_mu_);
+        for (;;) {
+            checkpoint_cv_.wait(lock, [&] { return checkpoint_due_ || stopping_; });
+            if (stopping_) break;
+            checkpoint_due_ = false;
+            lock.unlock();
+            if (db) sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            lock.lock();
+        }
+        sqlite3_close_v2(db);
+    }
+
     ConnectionLease Lease(Connection* c) {
         return ConnectionLease(c, [this](Connection* conn) {
             {
@@ -249,6 +316,11 @@ class SqliteDatabase final : public Database {
     std::condition_variable cv_;
     std::vector<std::unique_ptr<SqliteConnection>> readers_;
     std::vector<Connection*> idle_readers_;
+    std::mutex checkpoint_mu_;
+    std::condition_variable checkpoint_cv_;
+    bool checkpoint_due_ = false;
+    bool stopping_ = false;
+    std::thread checkpointer_;  // last: started once everything it uses exists
 };
 
 }  // namespace
