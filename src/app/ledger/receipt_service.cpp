@@ -10,6 +10,7 @@
 #include "app/offers/offer_service.hpp"
 #include "app/transaction.hpp"
 #include "core/ledger/journal.hpp"
+#include "core/ledger/receipt_pack.hpp"
 #include "core/membership/numbers.hpp"
 #include "store/ledger/ledger_repository.hpp"
 #include "store/ledger/points_shop_repository.hpp"
@@ -265,12 +266,8 @@ store::ReceiptRecord ReceiptService::NewRecord(const StoreContext& where, const 
     r.currency = where.rules->currency;
     r.body_hash = in.body_hash;
     r.created_at = now;
-    nlohmann::json lines = nlohmann::json::array(), tenders = nlohmann::json::array();
-    for (const auto& l : in.lines)
-        lines.push_back({l.sku, l.category, l.quantity, l.amount_minor, l.discount_minor});
-    for (const auto& t : in.tenders) tenders.push_back({t.kind, t.amount_minor});
-    r.lines_json = lines.dump();
-    r.tenders_json = tenders.dump();
+    r.lines_json = core::PackLines(in.lines);
+    r.tenders_json = core::PackTenders(in.tenders);
     for (const auto& l : in.lines) r.total_minor += l.Net();
     return r;
 }
@@ -477,10 +474,21 @@ Result<void> ReceiptService::PostPlain(store::Connection& c, const StoreContext&
         return points ? Account(kind::kHouseholdPoints, "household", household, "points")
                       : Account(kind::kHouseholdBonus, "household", household, rules.currency);
     };
+    // The accounts the run changed have their balance from PostMany; the others are looked up.
     std::vector<core::AccountRef> refs;
-    for (const auto& p : pending)
-        if (p.index != kNone && p.r.household_id) refs.push_back(balance_account(*p.r.household_id));
     std::unordered_map<std::string, int64_t> balance;
+    for (const auto& p : pending) {
+        if (p.index == kNone || !p.r.household_id) continue;
+        auto ref = balance_account(*p.r.household_id);
+        auto key = store::AccountKey(ref);
+        if (balance.contains(key)) continue;
+        if (auto id = posted->account_ids.find(key); id != posted->account_ids.end())
+            if (auto b = posted->balances.find(id->second); b != posted->balances.end()) {
+                balance.emplace(std::move(key), b->second);
+                continue;
+            }
+        refs.push_back(std::move(ref));
+    }
     for (auto& [key, account] : ledger.FindAccounts(refs)) balance.emplace(key, account.balance);
     for (auto p = pending.rbegin(); p != pending.rend(); ++p) {
         if (p->index == kNone) continue;

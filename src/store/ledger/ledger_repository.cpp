@@ -357,8 +357,10 @@ core::Result<PostedBatch> LedgerRepository::PostMany(const std::vector<core::Jou
                           ValuesRows(n, 2, 1, true) +
                           ") AS v WHERE ledger_accounts.id = v.column1 "
                           "RETURNING ledger_accounts.id, ledger_accounts.balance",
-                      params))
+                      params)) {
             if (r.Int(1) < 0 && core::IsMemberValueAccount(*kinds.at(r.Int(0)))) below_zero = true;
+            out.balances.emplace(r.Int(0), r.Int(1));
+        }
     });
     if (below_zero) return core::Error::Invalid("the balance would go below zero", "amount");
 

@@ -37,6 +37,7 @@ std::string AccountKey(const core::AccountRef& ref);
 struct PostedBatch {
     std::vector<int64_t> entry_ids;                        // in the order of the entries
     std::unordered_map<std::string, int64_t> account_ids;  // every account posted to, by AccountKey
+    std::unordered_map<int64_t, int64_t> balances;  // by account id, after the batch: each account it changed
 };
 
 // The double-entry ledger. Post() runs inside the caller's transaction; balances are updated in the same
