@@ -726,14 +726,18 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
 
     ANDEL_TRY(UseVouchers(c, where, in, entry));
 
+    // PostMany for one entry: its accounts found in one statement per kind, its postings in one, and each
+    // balance updated once, in account id order (fewer round trips on PostgreSQL than Post).
+    std::optional<store::PostedBatch> posted;
     if (!entry.postings.empty()) {
-        auto entry_id = ledger.Post(entry, now);
+        auto batch = ledger.PostMany({entry}, now);
         // The same receipt committed by a concurrent request since Find() above: retried by InTransaction,
         // whose next attempt finds it and replays it.
-        if (!entry_id && entry_id.error().code == core::ErrorCode::kConflict)
-            throw store::DbError(store::DbError::Kind::kUniqueViolation, entry_id.error().detail);
-        if (!entry_id) return entry_id.error();
-        r.entry_id = *entry_id;
+        if (!batch && batch.error().code == core::ErrorCode::kConflict)
+            throw store::DbError(store::DbError::Kind::kUniqueViolation, batch.error().detail);
+        if (!batch) return batch.error();
+        r.entry_id = batch->entry_ids.front();
+        posted = std::move(*batch);
     }
     r.id = receipts.Insert(r);
     if (quote) OfferService::RecordRedemptions(c, *quote, r.id, now);
@@ -743,10 +747,16 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
     if (member) out.member_number = member->member_number;
     if (r.household_id) {
         bool points = rules.reward == core::RewardKind::kPoints;
-        auto acc = ledger.FindAccount(
-            points ? Account(kind::kHouseholdPoints, "household", *r.household_id, "points")
-                   : Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency));
-        out.balance = acc ? acc->balance : 0;
+        auto ref = points ? Account(kind::kHouseholdPoints, "household", *r.household_id, "points")
+                          : Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency);
+        std::optional<int64_t> changed;
+        if (posted)
+            if (auto id = posted->account_ids.find(store::AccountKey(ref)); id != posted->account_ids.end())
+                if (auto b = posted->balances.find(id->second); b != posted->balances.end())
+                    changed = b->second;
+        if (!changed)
+            if (auto acc = ledger.FindAccount(ref)) changed = acc->balance;
+        out.balance = changed.value_or(0);
         out.balance_unit = points ? "points" : rules.currency;
     }
     return out;
