@@ -20,24 +20,15 @@ store_count=${5:-8}
 stores=(dk-odense-1 dk-svendborg-1 dk-nyborg-1 dk-faaborg-1 dk-roskilde-1 dk-koege-1 dk-holbaek-1 dk-naestved-1)
 [ "$store_count" -ge 1 ] && [ "$store_count" -le ${#stores[@]} ] || { echo "STORES: 1 to ${#stores[@]}" >&2; exit 2; }
 port=18184
-work=$(mktemp -d /tmp/andel-receipt-post-bench.XXXXXX)
-chmod 755 "$work"   # the PostgreSQL server runs as user postgres when we are root
+source bench/receipts_common.sh
+bench_setup receipt-post-bench
 andel=./build/andel
 ninja -C build receipt_post_bench >/dev/null
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  bash scripts/pg-test stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
-cards_sql="SELECT c.card_number FROM cards c JOIN members m ON m.id = c.member_id WHERE m.market = 'dk' AND c.status = 'active'"
 for engine in $engines; do
   case $engine in
     sqlite) db="sqlite:$work/andel.db"; sql() { sqlite3 "$work/andel.db" "$1"; } ;;
     postgres)
-      source bench/durable_postgres.sh
       db=$(start_durable_postgres "$work/pg"); sql() { psql -qtA "$db" -c "$1"; } ;;
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac
@@ -46,7 +37,7 @@ for engine in $engines; do
   for ((s = 0; s < store_count; s++)); do
     keys+=(--key "$($andel keys create --database "$db" --role till --name "bench $s" --store "${stores[$s]}" | tail -n 1)")
   done
-  sql "$cards_sql" > "$work/cards.txt"
+  sql "$dk_cards_sql" > "$work/cards.txt"
 
   ANDEL_LOG_LEVEL=warn $andel serve --database "$db" --port $port > "$work/serve-$engine.log" 2>&1 &
   pid=$!

@@ -19,20 +19,12 @@ stores=(dk-odense-1 dk-svendborg-1 dk-nyborg-1 dk-faaborg-1)
 [ "$clients" -ge 1 ] && [ "$clients" -le ${#stores[@]} ] || { echo "CLIENTS: 1 to ${#stores[@]}" >&2; exit 2; }
 batch=10000
 port=18183
-work=$(mktemp -d /tmp/andel-receipts-bench.XXXXXX)
-chmod 755 "$work"   # the PostgreSQL server runs as user postgres when we are root
+source bench/receipts_common.sh
+bench_setup receipts-bench
 andel=./build/andel
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  bash scripts/pg-test stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 pg_url=""
 if [[ " $engines " == *" postgres "* ]]; then
-  source bench/durable_postgres.sh
   pg_url=$(start_durable_postgres "$work/pg")
   echo "== pgbench TPC-B, scale 10, 30 s, on the same PostgreSQL (durable)"
   pgbench -i -q -s 10 "$pg_url" >/dev/null 2>&1
@@ -66,7 +58,6 @@ for b in range(total // batch):
 PY
 }
 
-cards_sql="SELECT c.card_number FROM cards c JOIN members m ON m.id = c.member_id WHERE m.market = 'dk' AND c.status = 'active'"
 for engine in $engines; do
   case $engine in
     sqlite) db="sqlite:$work/andel.db"; sql() { sqlite3 "$work/andel.db" "$1"; } ;;
@@ -78,7 +69,7 @@ for engine in $engines; do
   for ((c = 0; c < clients; c++)); do
     keys+=("$($andel keys create --database "$db" --role till --name "bench $c" --store "${stores[$c]}" | tail -n 1)")
   done
-  sql "$cards_sql" > "$work/cards.txt"
+  sql "$dk_cards_sql" > "$work/cards.txt"
   make_batches
 
   ANDEL_LOG_LEVEL=warn $andel serve --database "$db" --port $port > "$work/serve-$engine.log" 2>&1 &
