@@ -246,13 +246,20 @@ std::vector<Result<ReceiptOutcome>> ReceiptService::PostBatch(int64_t store_id,
 }
 
 Result<ReceiptService::StoreContext> ReceiptService::LoadStore(store::Connection& c, int64_t store_id) const {
+    {
+        std::lock_guard lock(stores_mu_);
+        if (auto it = stores_.find(store_id); it != stores_.end()) return it->second;
+    }
     store::MembershipRepository members(c);
     auto store = members.FindStore(store_id);
     if (!store) return Error::Invalid("the till's store does not exist");
     auto coop = members.FindCooperative(store->cooperative_id);
     auto market_it = markets_.find(coop->market);
     if (market_it == markets_.end()) return Error::Invalid("the store's market is not enabled");
-    return StoreContext{*store, *coop, &market_it->second};
+    StoreContext where{*store, *coop, &market_it->second};
+    std::lock_guard lock(stores_mu_);
+    stores_.emplace(store_id, where);
+    return where;
 }
 
 store::ReceiptRecord ReceiptService::NewRecord(const StoreContext& where, const ReceiptInput& in,

@@ -1,7 +1,9 @@
 #pragma once
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -67,13 +69,17 @@ class ReceiptService {
     static constexpr std::chrono::minutes kMaxSkew{15};
     core::Result<void> Check(const ReceiptInput& in) const;
     static core::Result<void> CheckVoucherTenders(const ReceiptInput& in);
-    // The till's store, its cooperative and market: read once per request (a batch shares them).
+    // The till's store, its cooperative and market. Read once per process and store: a store's cooperative,
+    // code, name and city and a cooperative's market, code and name never change once created (nothing
+    // updates them), so what was read stays true; a store not found is not remembered.
     struct StoreContext {
         store::StoreRecord store;
         store::CooperativeRecord coop;
         const core::MarketRules* rules = nullptr;
     };
     core::Result<StoreContext> LoadStore(store::Connection& c, int64_t store_id) const;
+    mutable std::mutex stores_mu_;
+    mutable std::unordered_map<int64_t, StoreContext> stores_;
     core::Result<ReceiptOutcome> PostIn(store::Connection& c, const StoreContext& where,
                                         const ReceiptInput& in, const std::string& actor);
 
