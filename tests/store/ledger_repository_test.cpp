@@ -349,7 +349,9 @@ TEST_P(LedgerRepositoryTest, PostManyWritesWhatPostWouldWriteForEachEntry_R_BON_
     // The balances after the batch, of every account it changed: as stored.
     EXPECT_EQ(posted->balances.size(), bonus.size() + points.size() + 2);  // and the two funding accounts
     for (const auto& ref : {Bonus(1), Bonus(300), Points(3), FundingDkk(7), FundingPoints(7)})
-        EXPECT_EQ(posted->balances.at(Id(ref)), Balance(ref)) << AccountKey(ref);
+        EXPECT_EQ(posted->BalanceOf(AccountKey(ref)), Balance(ref)) << AccountKey(ref);
+    EXPECT_EQ(posted->BalanceOf(AccountKey(Bonus(301))), std::nullopt)
+        << "an account the batch did not change";
     // Household 1 earned points in entries 0 and 300 (October) and 600 (November).
     auto lots = Lots(Points(1));
     ASSERT_EQ(lots.size(), 2u);

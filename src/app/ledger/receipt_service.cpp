@@ -489,11 +489,10 @@ Result<void> ReceiptService::PostPlain(store::Connection& c, const StoreContext&
         auto ref = balance_account(*p.r.household_id);
         auto key = store::AccountKey(ref);
         if (balance.contains(key)) continue;
-        if (auto id = posted->account_ids.find(key); id != posted->account_ids.end())
-            if (auto b = posted->balances.find(id->second); b != posted->balances.end()) {
-                balance.emplace(std::move(key), b->second);
-                continue;
-            }
+        if (auto after = posted->BalanceOf(key)) {
+            balance.emplace(std::move(key), *after);
+            continue;
+        }
         refs.push_back(std::move(ref));
     }
     for (auto& [key, account] : ledger.FindAccounts(refs)) balance.emplace(key, account.balance);
@@ -756,14 +755,11 @@ Result<ReceiptOutcome> ReceiptService::PostIn(store::Connection& c, const StoreC
         bool points = rules.reward == core::RewardKind::kPoints;
         auto ref = points ? Account(kind::kHouseholdPoints, "household", *r.household_id, "points")
                           : Account(kind::kHouseholdBonus, "household", *r.household_id, rules.currency);
-        std::optional<int64_t> changed;
-        if (posted)
-            if (auto id = posted->account_ids.find(store::AccountKey(ref)); id != posted->account_ids.end())
-                if (auto b = posted->balances.find(id->second); b != posted->balances.end())
-                    changed = b->second;
-        if (!changed)
-            if (auto acc = ledger.FindAccount(ref)) changed = acc->balance;
-        out.balance = changed.value_or(0);
+        out.balance = 0;
+        if (auto after = posted ? posted->BalanceOf(store::AccountKey(ref)) : std::nullopt; after.has_value())
+            out.balance = *after;
+        else if (auto acc = ledger.FindAccount(ref))
+            out.balance = acc->balance;
         out.balance_unit = points ? "points" : rules.currency;
     }
     return out;

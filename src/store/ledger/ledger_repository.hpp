@@ -38,6 +38,15 @@ struct PostedBatch {
     std::vector<int64_t> entry_ids;                        // in the order of the entries
     std::unordered_map<std::string, int64_t> account_ids;  // every account posted to, by AccountKey
     std::unordered_map<int64_t, int64_t> balances;  // by account id, after the batch: each account it changed
+
+    // The balance after the batch of the account with this AccountKey, if the batch changed it.
+    std::optional<int64_t> BalanceOf(const std::string& account_key) const {
+        auto id = account_ids.find(account_key);
+        if (id == account_ids.end()) return std::nullopt;
+        auto b = balances.find(id->second);
+        if (b == balances.end()) return std::nullopt;
+        return b->second;
+    }
 };
 
 // The double-entry ledger. Post() runs inside the caller's transaction; balances are updated in the same
