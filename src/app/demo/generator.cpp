@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <random>
 
 #include "app/crypto.hpp"
@@ -211,6 +212,9 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
         int64_t next_number = repo.ReserveSequence("member", want);
         int64_t number_end = next_number + want;
         int64_t next_card = repo.ReserveSequence("card", want);
+        // The till's table is written once for the whole batch, not by a trigger per row.
+        auto till_triggers = repo.SuspendTillCardTriggers();
+        std::optional<int64_t> first_member;
         while (report.members < batch_end) {
             const std::string& market = codes[rng() % codes.size()];
             const auto& rules = markets.at(market);
@@ -259,6 +263,7 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
                 m.joined_at = now;
                 auto member_id = repo.InsertMember(m);
                 if (!member_id) throw std::runtime_error("generator: " + member_id.error().detail);
+                if (!first_member) first_member = *member_id;
                 store::CardRecord card;
                 card.card_number = core::CardNumberFromSerial(next_card++);
                 card.member_id = *member_id;
@@ -277,6 +282,8 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
                 ++report.cards;
             }
         }
+        if (first_member) repo.FillTillCards(*first_member);
+        repo.ResumeTillCardTriggers(till_triggers);
         tx.Commit();
         if (options.progress) options.progress(report.members, options.members);
     }

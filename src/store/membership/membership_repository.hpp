@@ -44,6 +44,14 @@ class MembershipRepository {
     std::optional<TillIdentityRecord> FindTillIdentity(IdentifyBy by, const std::string& value);
     // By an active card or a member number.
     std::optional<EarnerRecord> FindEarner(IdentifyBy by, const std::string& value);
+    // A bulk load (andel generate) sets till_cards' triggers aside for the rest of its transaction, writes
+    // the rows of the members it added in one statement, then puts the triggers back, all before it commits
+    // (both engines change their schema in transactions: a load that fails leaves the triggers as they were).
+    // On PostgreSQL the tables stay locked against other writers until the commit.
+    // Suspend returns the statements that Resume runs to put the triggers back.
+    std::vector<std::string> SuspendTillCardTriggers();
+    void FillTillCards(int64_t from_member_id);  // the active cards of members with id >= from_member_id
+    void ResumeTillCardTriggers(const std::vector<std::string>& suspended);
     // Back-office search: exact member number, card number, e-mail or phone; or a name prefix.
     std::vector<MemberRecord> SearchMembers(const std::string& query, int limit, int64_t after_id);
     core::Result<void> UpdatePersonContact(const PersonRecord& r, int64_t now);
