@@ -1,5 +1,7 @@
 #include "store/membership/membership_repository.hpp"
 
+#include <charconv>
+
 namespace andel::store {
 namespace {
 
@@ -253,7 +255,17 @@ std::optional<TillIdentityRecord> MembershipRepository::FindTillIdentity(Identif
     const std::string& sql = by == IdentifyBy::kCard           ? by_card
                              : by == IdentifyBy::kMemberNumber ? by_number
                                                                : by_hash;
-    auto r = c_.QueryOne(sql, {Text(value)});
+    std::optional<Row> r;
+    if (by == IdentifyBy::kCard) {
+        // till_cards is keyed by the card's 16 digits as a number.
+        int64_t card = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), card);
+        if (ec != std::errc() || end != value.data() + value.size() || value.size() != 16)
+            return std::nullopt;
+        r = c_.QueryOne(sql, {Int(card)});
+    } else {
+        r = c_.QueryOne(sql, {Text(value)});
+    }
     if (!r) return std::nullopt;
     TillIdentityRecord t;
     t.member_id = r->Int(0);
@@ -311,14 +323,15 @@ std::vector<std::string> MembershipRepository::SuspendTillCardTriggers() {
 
 void MembershipRepository::FillTillCards(int64_t from_member_id) {
     c_.Execute(
-        "INSERT INTO till_cards SELECT c.card_number, m.id, m.member_number, p.first_name, m.kind, m.status, "
+        "INSERT INTO till_cards SELECT CAST(c.card_number AS BIGINT), m.id, m.member_number, p.first_name, "
+        "m.kind, m.status, "
         "m.market, hm.household_id, hm.role, h.owner_member_id, om.member_number, CASE WHEN hm.household_id "
         "IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM household_members x WHERE x.household_id = "
         "hm.household_id) END FROM cards c JOIN members m ON m.id = c.member_id JOIN persons p ON p.id = "
         "m.person_id LEFT JOIN household_members hm ON hm.member_id = m.id LEFT JOIN households h ON h.id = "
         "hm.household_id LEFT JOIN members om ON om.id = h.owner_member_id "
         "WHERE c.member_id >= $1 AND c.status = 'active' AND NOT EXISTS (SELECT 1 FROM till_cards t WHERE "
-        "t.card_number = c.card_number)",
+        "t.card_number = CAST(c.card_number AS BIGINT))",
         {Int(from_member_id)});
 }
 
