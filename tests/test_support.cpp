@@ -22,6 +22,11 @@ std::string SourcePath(const std::string& relative) {
 }
 
 std::unique_ptr<store::Database> FreshDatabase(const std::string& engine) {
+    std::string url;
+    return FreshDatabase(engine, url);
+}
+
+std::unique_ptr<store::Database> FreshDatabase(const std::string& engine, std::string& opened) {
     static std::atomic<int> counter{0};
     std::random_device rd;
     std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
@@ -36,13 +41,15 @@ std::unique_ptr<store::Database> FreshDatabase(const std::string& engine) {
         }
         url += (url.find('?') == std::string::npos ? "?" : "&");
         url += "options=-csearch_path%3D" + name;
+        opened = url;
         db = store::Open(url);
     } else {
         auto dir = std::filesystem::temp_directory_path() / "andel-tests";
         std::filesystem::create_directories(dir);
         auto path = dir / (name + ".db");
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-        db = store::Open("sqlite:" + path.string());
+        opened = "sqlite:" + path.string();
+        db = store::Open(opened);
     }
     store::Migrate(*db, 1'700'000'000'000);
     return db;

@@ -14,6 +14,8 @@ std::vector<std::string> Engines();
 bool EngineAvailable(const std::string& engine);
 // A fresh, migrated, empty database of that engine: a temporary SQLite file, or a new schema on PostgreSQL.
 std::unique_ptr<store::Database> FreshDatabase(const std::string& engine);
+// The same, and the URL that opens it again (a second node, another process).
+std::unique_ptr<store::Database> FreshDatabase(const std::string& engine, std::string& url);
 // Path of a file in the source tree.
 std::string SourcePath(const std::string& relative);
 

@@ -639,6 +639,7 @@ constexpr IntLimit kHeaderBytes{1024, 1024 * 1024};
 constexpr IntLimit kBodyBytes{1, 64 * 1024 * 1024};
 constexpr IntLimit kTimeoutMs{1, 600'000};
 constexpr IntLimit kConnections{1, 1'000'000};
+constexpr IntLimit kPollMs{0, 60'000};
 
 template <typename T>
 void ReadServerInt(TableReader& r, std::string_view key, IntLimit limit, T& out) {
@@ -677,6 +678,7 @@ void ReadMain(TableReader& top, FileContext& ctx, Config& config, std::vector<st
         ReadServerInt(*s, "idle_timeout_ms", kTimeoutMs, sc.idle_timeout_ms);
         ReadServerInt(*s, "write_timeout_ms", kTimeoutMs, sc.write_timeout_ms);
         ReadServerInt(*s, "max_connections", kConnections, sc.max_connections);
+        ReadServerInt(*s, "till_cache_poll_ms", kPollMs, sc.till_cache_poll_ms);
         if (auto v = s->Strings("trusted_proxies")) {
             sc.trusted_proxies = *v;
             for (size_t i = 0; i < v->size(); ++i)

@@ -27,6 +27,9 @@ struct ServerConfig {
     int write_timeout_ms = 30'000;
     size_t max_connections = 1024;
     std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
+    // The tills' copy of till_cards in memory (app/membership/till_card_cache.hpp): how often it reads what
+    // other nodes changed; 0: no copy, every look-up by card reads the database.
+    int till_cache_poll_ms = 50;
 };
 
 // [notify] of andel.toml: how messages leave the outbox. An empty URL leaves that channel's messages in the

@@ -33,6 +33,7 @@
 #include "app/lifecycle/inactivity_job.hpp"
 #include "app/membership/membership_service.hpp"
 #include "app/membership/terms.hpp"
+#include "app/membership/till_card_cache.hpp"
 #include "app/offers/personalise_service.hpp"
 #include "app/partners/partner_csv.hpp"
 #include "app/partners/partner_service.hpp"
@@ -167,6 +168,15 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     app::MembershipService membership(db, clock, cfg.markets, cfg.national_id_key);
+    // Tills' look-ups by card from memory; the database answers until the copy is read (a few seconds at
+    // 4 000 000 cards).
+    std::optional<app::TillCardCache> till_cache;
+    if (cfg.server.till_cache_poll_ms > 0) {
+        till_cache.emplace(
+            db, app::TillCardCache::Options{std::chrono::milliseconds(cfg.server.till_cache_poll_ms)});
+        till_cache->Start();
+        membership.UseTillCache(&*till_cache);
+    }
     app::ApiKeyService keys(db, clock);
     app::ReceiptService receipts(db, clock, cfg.markets);
     app::RewardsService rewards(db, clock, cfg.markets);

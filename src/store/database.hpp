@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -143,6 +144,17 @@ class Database {
     virtual std::string_view BeginWriteSql() const = 0;
     // Whether the database answers (for /readyz).
     virtual bool Ping() = 0;
+
+    // How many write connections this process has given back. What a write lease did is committed (or rolled
+    // back) by the time it is returned, so a cache that notes this count before it reads the database, and
+    // reads again when the count has moved, sees every change this process made before it asked.
+    uint64_t WritesReturned() const { return writes_returned_.load(std::memory_order_acquire); }
+
+  protected:
+    void CountWriteReturned() { writes_returned_.fetch_add(1, std::memory_order_acq_rel); }
+
+  private:
+    std::atomic<uint64_t> writes_returned_{0};
 };
 
 // Opens a database from a URL: "sqlite:PATH", a plain file path, ":memory:", or "postgresql://...".

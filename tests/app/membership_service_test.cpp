@@ -543,7 +543,6 @@ TEST_P(MembershipServiceTest, IdentifiesByCardMemberNumberAndNationalId_R_CARD_2
     ASSERT_TRUE(IsOk(p));
     EXPECT_TRUE(p->may_earn);
     ASSERT_TRUE(p->member.household_id);
-    EXPECT_EQ(p->member.owner_member_id, owner.member.id);
     EXPECT_EQ(p->member.owner_member_number, owner.member.member_number);
     EXPECT_EQ(p->member.household_role, "participant");
 

@@ -1,8 +1,12 @@
 // till_cards (migration 0025), the one-row-per-active-card table a till's look-up by card reads (R_CARD_2):
 // after every kind of change to its sources, on SQLite and PostgreSQL, it holds exactly what the seven-table
-// join says, and the till sees the change at once.
+// join says, and the till sees the change at once. The copy in memory the till reads (TillCardCache, fed by
+// till_card_changes, migration 0026) holds the same after each change, and follows other nodes' changes.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,8 +17,10 @@
 #include "app/config.hpp"
 #include "app/demo/generator.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/membership/till_card_cache.hpp"
 #include "app/service_test_support.hpp"
 #include "core/membership/numbers.hpp"
+#include "store/membership/membership_repository.hpp"
 #include "test_support.hpp"
 
 namespace andel::app {
@@ -49,9 +55,14 @@ class TillCardsTest : public ::testing::TestWithParam<std::string> {
                        [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
         ASSERT_TRUE(IsOk(config));
         markets_ = config->markets;
-        db_ = test::FreshDatabase(GetParam());
+        national_id_key_ = config->national_id_key;
+        db_ = test::FreshDatabase(GetParam(), url_);
         EnsureReferenceData(*db_, markets_, core::ToMillis(clock_.Now()));
-        service_ = std::make_unique<MembershipService>(*db_, clock_, markets_, config->national_id_key);
+        service_ = std::make_unique<MembershipService>(*db_, clock_, markets_, national_id_key_);
+        cache_ = std::make_unique<TillCardCache>(*db_, TillCardCache::Options{});
+        cache_->Reload();
+        ASSERT_TRUE(cache_->ready());
+        service_->UseTillCache(cache_.get());
     }
 
     RegisterInput Se(int year) {
@@ -98,11 +109,43 @@ class TillCardsTest : public ::testing::TestWithParam<std::string> {
         }
         return out;
     }
-    // till_cards equals its sources; `what` says after which change.
+    // till_cards equals its sources, and the copy in memory equals till_cards; `what` says after which
+    // change.
     void ExpectInStep(const std::string& what) {
         auto sources = Rows(kSources);
         EXPECT_EQ(Rows(kTable), sources) << "after " << what;
         EXPECT_FALSE(sources.empty()) << what;
+        ExpectCopyInStep(what);
+    }
+    static std::string Describe(const store::TillIdentityRecord& t) {
+        auto opt = [](const auto& v) {
+            if (!v) return std::string("NULL");
+            if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, std::string>)
+                return *v;
+            else
+                return std::to_string(*v);
+        };
+        return std::to_string(t.member_id) + " " + opt(t.member_number) + " " + t.first_name + " " + t.kind +
+               " " + t.status + " " + t.market + " " + opt(t.household_id) + " " + opt(t.household_role) +
+               " " + opt(t.owner_member_number) + " " + std::to_string(t.household_size);
+    }
+    // Every card of till_cards, as the copy in memory has it; nothing more.
+    void ExpectCopyInStep(const std::string& what) {
+        auto rows = Rows(kTable);
+        for (const auto& row : rows) {
+            store::TillIdentityRecord copy;
+            ASSERT_EQ(cache_->Find(std::stoll(row[0]), copy), TillCardTable::Found::kYes) << what;
+            auto c = db_->Read();
+            auto stored = store::MembershipRepository(*c).FindTillIdentity(
+                store::MembershipRepository::IdentifyBy::kCard, row[0]);
+            ASSERT_TRUE(stored) << what;
+            EXPECT_EQ(Describe(copy), Describe(*stored)) << "card " << row[0] << " after " << what;
+        }
+        EXPECT_EQ(cache_->size(), rows.size()) << what;
+    }
+    TillCardTable::Found CopyFinds(const std::string& card) {
+        store::TillIdentityRecord ignored;
+        return cache_->Find(std::stoll(card), ignored);
     }
     void Sql(const std::string& sql) { db_->Write()->Execute(sql); }
     int64_t SizeSeenByTill(const std::string& card) {
@@ -115,7 +158,9 @@ class TillCardsTest : public ::testing::TestWithParam<std::string> {
         core::Timestamp(std::chrono::sys_days(std::chrono::year{2026} / std::chrono::November / 23)) +
         std::chrono::hours{10}};
     std::map<std::string, core::MarketRules> markets_;
+    std::string national_id_key_, url_;
     std::unique_ptr<store::Database> db_;
+    std::unique_ptr<TillCardCache> cache_;
     std::unique_ptr<MembershipService> service_;
     int next_serial_ = 100;
 };
@@ -147,6 +192,7 @@ TEST_P(TillCardsTest, FollowsEveryChangeToCardsMembersPersonsAndHouseholds_R_CAR
 
     // Cards: blocked, replaced, ordered (not active: no row) and activated.
     ASSERT_TRUE(IsOk(service_->BlockCard(owner_card, "lost", kActor)));
+    EXPECT_EQ(CopyFinds(owner_card), TillCardTable::Found::kNo);  // at once, on the node that blocked it
     ExpectInStep("a card blocked");
     EXPECT_TRUE(Fails(service_->IdentifyByCard(owner_card), ErrorCode::kNotFound));
     auto fresh = service_->ReplaceCard(owner_card, "lost", kActor);
@@ -211,6 +257,10 @@ TEST_P(TillCardsTest, StaysInStepWhenOneHouseholdChangesFromSeveralThreadsAtOnce
     std::vector<RegisterInput> people;
     for (int i = 0; i < 8; ++i) people.push_back(Se(1980 + i));
     std::vector<std::thread> threads;
+    std::atomic<bool> adding{true};
+    std::thread till([&] {  // a till asking all the while, from the copy
+        while (adding.load()) EXPECT_TRUE(IsOk(service_->IdentifyByCard(owner.cards[0].card_number)));
+    });
     for (auto& person : people)
         threads.emplace_back([&, person]() mutable {
             ParticipantInput p;
@@ -220,6 +270,8 @@ TEST_P(TillCardsTest, StaysInStepWhenOneHouseholdChangesFromSeveralThreadsAtOnce
             EXPECT_TRUE(IsOk(service_->AddParticipant(*owner.member.member_number, p, kActor)));
         });
     for (auto& t : threads) t.join();
+    adding.store(false);
+    till.join();
     ExpectInStep("eight participants added at once");
     EXPECT_EQ(SizeSeenByTill(owner.cards[0].card_number), 9);
 }
@@ -228,16 +280,94 @@ TEST_P(TillCardsTest, AreWrittenByTheGeneratorsBulkLoadWhichPutsTheTriggersBack_
     MemberView before = Register(1970);
     GenerateOptions options;
     options.members = 300;
-    auto config = LoadConfig(test::SourcePath("config"),
-                             [](const std::string&) -> std::optional<std::string> { return {}; });
-    ASSERT_TRUE(IsOk(config));
-    EXPECT_EQ(GenerateMembers(*db_, markets_, config->national_id_key, clock_, options).members, 300);
+    EXPECT_EQ(GenerateMembers(*db_, markets_, national_id_key_, clock_, options).members, 300);
+    // The bulk fill wrote no change per card, only that it happened: the copy reads everything again, and
+    // meanwhile the database answers.
+    EXPECT_EQ(CopyFinds(before.cards[0].card_number), TillCardTable::Found::kAskDatabase);
+    EXPECT_FALSE(cache_->ready());
+    EXPECT_TRUE(IsOk(service_->IdentifyByCard(before.cards[0].card_number)));
+    cache_->Reload();
+    EXPECT_TRUE(cache_->ready());
     ExpectInStep("andel generate");
     EXPECT_EQ(Rows(kTable).size(), 301u);
     // The triggers are back: a change after the load reaches the till.
     ASSERT_TRUE(IsOk(service_->BlockCard(before.cards[0].card_number, "lost", kActor)));
     ExpectInStep("a card blocked after the load");
     EXPECT_EQ(Rows(kTable).size(), 300u);
+}
+
+TEST_P(TillCardsTest, TheCopyInMemoryFollowsAnotherNodesChangesWhenItNextReads_R_CARD_2) {
+    MemberView member = Register(1970);
+    Register(1971);
+    const std::string card = member.cards[0].card_number;
+    EXPECT_EQ(CopyFinds(card), TillCardTable::Found::kYes);
+    // Another node (or a command on the same file) blocks the card: this process wrote nothing, so the copy
+    // learns of it when it next reads (every poll_every in `andel serve`), not before.
+    auto other = store::Open(url_);
+    other->Write()->Execute("UPDATE cards SET status = 'blocked' WHERE card_number = $1",
+                            {store::Text(card)});
+    EXPECT_EQ(CopyFinds(card), TillCardTable::Found::kYes);
+    cache_->CatchUp();
+    EXPECT_EQ(CopyFinds(card), TillCardTable::Found::kNo);
+    EXPECT_TRUE(Fails(service_->IdentifyByCard(card), ErrorCode::kNotFound));
+    ExpectInStep("a card blocked by another node");
+}
+
+TEST_P(TillCardsTest,
+       ACopyThatMissedPrunedChangesReadsEverythingAgainAndTheDatabaseAnswersMeanwhile_R_CARD_2) {
+    MemberView a = Register(1970);
+    MemberView b = Register(1971);
+    auto other = store::Open(url_);
+    auto prune_all = [&] {
+        store::Transaction tx(*other);
+        int64_t gone = store::MembershipRepository(tx.conn()).PruneTillCardChanges(INT64_MAX);
+        tx.Commit();
+        return gone;
+    };
+    // Pruning what the copy has already read changes nothing for it.
+    cache_->CatchUp();
+    EXPECT_GT(prune_all(), 0);
+    cache_->CatchUp();
+    EXPECT_TRUE(cache_->ready());
+    EXPECT_EQ(CopyFinds(a.cards[0].card_number), TillCardTable::Found::kYes);
+
+    // Another node blocks a card and every change is pruned before this copy read it.
+    other->Write()->Execute("UPDATE cards SET status = 'blocked' WHERE card_number = $1",
+                            {store::Text(a.cards[0].card_number)});
+    EXPECT_GT(prune_all(), 0);
+    cache_->CatchUp();
+    EXPECT_FALSE(cache_->ready());
+    EXPECT_EQ(CopyFinds(b.cards[0].card_number), TillCardTable::Found::kAskDatabase);
+    EXPECT_TRUE(Fails(service_->IdentifyByCard(a.cards[0].card_number), ErrorCode::kNotFound));
+    EXPECT_TRUE(IsOk(service_->IdentifyByCard(b.cards[0].card_number)));
+    cache_->Reload();
+    EXPECT_TRUE(cache_->ready());
+    EXPECT_EQ(CopyFinds(a.cards[0].card_number), TillCardTable::Found::kNo);
+    ExpectInStep("a reading after pruned changes");
+}
+
+TEST_P(TillCardsTest, TheCopyInMemoryStartsAndFollowsOnItsOwnThread_R_CARD_2) {
+    MemberView member = Register(1970);
+    TillCardCache::Options options;
+    options.poll_every = std::chrono::milliseconds(5);
+    TillCardCache running(*db_, options);
+    EXPECT_FALSE(running.ready());  // until its thread has read the table, the database answers
+    store::TillIdentityRecord seen;
+    EXPECT_EQ(running.Find(std::stoll(member.cards[0].card_number), seen),
+              TillCardTable::Found::kAskDatabase);
+    running.Start();
+    auto other = store::Open(url_);
+    other->Write()->Execute("UPDATE persons SET first_name = 'Greta' WHERE id = $1",
+                            {store::Int(member.member.person_id)});
+    // Another node's change arrives within a few polls, without this process asking.
+    std::string name;
+    for (int i = 0; i < 400 && name != "Greta"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (running.ready() &&
+            running.Find(std::stoll(member.cards[0].card_number), seen) == TillCardTable::Found::kYes)
+            name = seen.first_name;
+    }
+    EXPECT_EQ(name, "Greta");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, TillCardsTest, ::testing::ValuesIn(test::Engines()),

@@ -23,6 +23,9 @@ TestApp::TestApp(const std::string& engine, bool demo) {
         app::SeedDemoLogins(*db, *auth, config.markets, config.national_id_key, clock);
     }
     membership = std::make_unique<app::MembershipService>(*db, clock, config.markets, config.national_id_key);
+    till_cache = std::make_unique<app::TillCardCache>(*db, app::TillCardCache::Options{});
+    till_cache->Reload();
+    membership->UseTillCache(till_cache.get());
     keys = std::make_unique<app::ApiKeyService>(*db, clock);
     receipts = std::make_unique<app::ReceiptService>(*db, clock, config.markets);
     rewards = std::make_unique<app::RewardsService>(*db, clock, config.markets);

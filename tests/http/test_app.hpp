@@ -11,6 +11,7 @@
 #include "app/ledger/receipt_service.hpp"
 #include "app/ledger/rewards_service.hpp"
 #include "app/membership/membership_service.hpp"
+#include "app/membership/till_card_cache.hpp"
 #include "http/api/api.hpp"
 #include "http/dev_psp.hpp"
 #include "http/router.hpp"
@@ -26,6 +27,9 @@ struct TestApp {
     app::Config config;
     core::FixedClock clock{core::FromMillis(1'795'435'200'000)};
     std::unique_ptr<store::Database> db;
+    // As `andel serve` has it, read at once and without its thread: this process's writes reach it before
+    // each look-up.
+    std::unique_ptr<app::TillCardCache> till_cache;
     std::unique_ptr<app::MembershipService> membership;
     std::unique_ptr<app::ApiKeyService> keys;
     std::unique_ptr<app::ReceiptService> receipts;

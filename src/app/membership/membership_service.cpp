@@ -1,9 +1,11 @@
 #include "app/membership/membership_service.hpp"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "app/crypto.hpp"
 #include "app/demo/generator.hpp"
+#include "app/membership/till_card_cache.hpp"
 #include "app/transaction.hpp"
 #include "core/membership/national_id.hpp"
 #include "core/membership/numbers.hpp"
@@ -250,6 +252,19 @@ Result<TillIdentity> MembershipService::Identity(std::optional<store::TillIdenti
 Result<TillIdentity> MembershipService::IdentifyByCard(const std::string& card_number) {
     if (!core::IsValidCardNumber(card_number))
         return Error::Malformed("a card number has 16 digits with a valid check digit", "card");
+    if (till_cache_) {
+        int64_t key = 0;
+        std::from_chars(card_number.data(), card_number.data() + card_number.size(), key);  // 16 digits
+        store::TillIdentityRecord found;
+        switch (till_cache_->Find(key, found)) {
+            case TillCardTable::Found::kYes:
+                return Identity(std::move(found), "card");
+            case TillCardTable::Found::kNo:
+                return Identity(std::nullopt, "card");
+            case TillCardTable::Found::kAskDatabase:
+                break;
+        }
+    }
     auto c = db_.Read();
     return Identity(
         MembershipRepository(*c).FindTillIdentity(MembershipRepository::IdentifyBy::kCard, card_number),

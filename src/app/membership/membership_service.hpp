@@ -12,6 +12,8 @@
 
 namespace andel::app {
 
+class TillCardCache;
+
 struct ContactInput {
     std::optional<std::string> email, phone;
     std::string street, postal_code, city;
@@ -69,6 +71,8 @@ class MembershipService {
     core::Result<std::vector<store::MemberRecord>> Search(const std::string& query, int limit,
                                                           int64_t after_id);
 
+    // By card the copy of till_cards in memory answers when one is set and can (`andel serve` sets one).
+    void UseTillCache(TillCardCache* cache) { till_cache_ = cache; }
     core::Result<TillIdentity> IdentifyByCard(const std::string& card_number);
     core::Result<TillIdentity> IdentifyByMemberNumber(const std::string& member_number);
     core::Result<TillIdentity> IdentifyByNationalId(const std::string& market,
@@ -130,6 +134,7 @@ class MembershipService {
     const core::Clock& clock_;
     const std::map<std::string, core::MarketRules>& markets_;
     std::string national_id_key_;
+    TillCardCache* till_cache_ = nullptr;
 };
 
 }  // namespace andel::app

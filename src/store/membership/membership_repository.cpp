@@ -1,6 +1,8 @@
 #include "store/membership/membership_repository.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 
 namespace andel::store {
 namespace {
@@ -236,17 +238,42 @@ std::optional<MemberRecord> MembershipRepository::FindMemberByNationalIdHash(con
     return ToMember(*r);
 }
 
+namespace {
+
+// The ten columns of a till's answer, from column `at` on (till_cards' order, after its card number).
+TillIdentityRecord TillIdentityAt(const Row& r, size_t at) {
+    TillIdentityRecord t;
+    t.member_id = r.Int(at);
+    t.member_number = r.OptText(at + 1);
+    t.first_name = r.Text(at + 2);
+    t.kind = r.Text(at + 3);
+    t.status = r.Text(at + 4);
+    t.market = r.Text(at + 5);
+    t.household_id = r.OptInt(at + 6);
+    t.household_role = r.OptText(at + 7);
+    t.owner_member_number = r.OptText(at + 8);
+    t.household_size = t.household_id ? r.Int(at + 9) : 0;
+    return t;
+}
+
+constexpr const char* kTillColumns =
+    "t.member_id, t.member_number, t.first_name, t.kind, t.status, t.market, t.household_id, "
+    "t.household_role, "
+    "t.owner_member_number, t.household_size";
+
+}  // namespace
+
 std::optional<TillIdentityRecord> MembershipRepository::FindTillIdentity(IdentifyBy by,
                                                                          const std::string& value) {
     // The hot path of a till, by card: one row of till_cards (migration 0025 keeps it equal to its sources).
     // By member number or national id: one statement, a handful of index lookups.
     static const std::string by_card =
         "SELECT member_id, member_number, first_name, kind, status, market, household_id, household_role, "
-        "owner_member_id, owner_member_number, household_size FROM till_cards WHERE card_number = $1";
+        "owner_member_number, household_size FROM till_cards WHERE card_number = $1";
     static const std::string head =
         "SELECT m.id, m.member_number, p.first_name, m.kind, m.status, m.market, hm.household_id, hm.role, "
-        "h.owner_member_id, om.member_number, "
-        "(SELECT COUNT(*) FROM household_members x WHERE x.household_id = hm.household_id) ";
+        "om.member_number, (SELECT COUNT(*) FROM household_members x WHERE x.household_id = "
+        "hm.household_id) ";
     static const std::string joins =
         "JOIN persons p ON p.id = m.person_id LEFT JOIN household_members hm ON hm.member_id = m.id "
         "LEFT JOIN households h ON h.id = hm.household_id LEFT JOIN members om ON om.id = h.owner_member_id ";
@@ -267,19 +294,7 @@ std::optional<TillIdentityRecord> MembershipRepository::FindTillIdentity(Identif
         r = c_.QueryOne(sql, {Text(value)});
     }
     if (!r) return std::nullopt;
-    TillIdentityRecord t;
-    t.member_id = r->Int(0);
-    t.member_number = r->OptText(1);
-    t.first_name = r->Text(2);
-    t.kind = r->Text(3);
-    t.status = r->Text(4);
-    t.market = r->Text(5);
-    t.household_id = r->OptInt(6);
-    t.household_role = r->OptText(7);
-    t.owner_member_id = r->OptInt(8);
-    t.owner_member_number = r->OptText(9);
-    t.household_size = t.household_id ? r->Int(10) : 0;
-    return t;
+    return TillIdentityAt(*r, 0);
 }
 
 std::optional<EarnerRecord> MembershipRepository::FindEarner(IdentifyBy by, const std::string& value) {
@@ -333,10 +348,61 @@ void MembershipRepository::FillTillCards(int64_t from_member_id) {
         "WHERE c.member_id >= $1 AND c.status = 'active' AND NOT EXISTS (SELECT 1 FROM till_cards t WHERE "
         "t.card_number = CAST(c.card_number AS BIGINT))",
         {Int(from_member_id)});
+    // Written with the triggers set aside: copies in memory learn of it from one change without a card.
+    c_.Execute("INSERT INTO till_card_changes (card_number, at) VALUES (NULL, $1)",
+               {Int(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count())});
 }
 
 void MembershipRepository::ResumeTillCardTriggers(const std::vector<std::string>& suspended) {
     for (const auto& statement : suspended) c_.ExecScript(statement);
+}
+
+std::vector<TillCardRecord> MembershipRepository::TillCardsAfter(int64_t after_card_number, int limit) {
+    static const std::string sql =
+        std::string("SELECT t.card_number, ") + kTillColumns +
+        " FROM till_cards t WHERE t.card_number > $1 ORDER BY t.card_number LIMIT $2";
+    std::vector<TillCardRecord> out;
+    for (const auto& r : c_.Query(sql, {Int(after_card_number), Int(limit)}))
+        out.push_back({r.Int(0), TillIdentityAt(r, 1)});
+    return out;
+}
+
+TillCardChanges MembershipRepository::TillCardChangesAfter(int64_t after_seq, int limit) {
+    // From the one row of till_card_feed, so that how far changes were pruned comes in the same snapshot
+    // even when nothing changed.
+    static const std::string sql =
+        std::string("SELECT f.pruned_through, c.seq, c.card_number, t.card_number, ") + kTillColumns +
+        " FROM till_card_feed f LEFT JOIN till_card_changes c ON c.seq > $1 LEFT JOIN till_cards t ON "
+        "t.card_number = c.card_number WHERE f.id = 1 ORDER BY c.seq LIMIT $2";
+    TillCardChanges out;
+    for (const auto& r : c_.Query(sql, {Int(after_seq), Int(limit)})) {
+        out.pruned_through = r.Int(0);
+        if (r.IsNull(1)) continue;  // nothing changed
+        TillCardChange change;
+        change.seq = r.Int(1);
+        change.card_number = r.OptInt(2);
+        if (!r.IsNull(3)) change.now = TillIdentityAt(r, 4);
+        out.changes.push_back(std::move(change));
+    }
+    return out;
+}
+
+int64_t MembershipRepository::TillCardChangesHead() {
+    auto r = c_.QueryOne(
+        "SELECT COALESCE((SELECT MAX(seq) FROM till_card_changes), 0), pruned_through FROM till_card_feed");
+    return r ? std::max(r->Int(0), r->Int(1)) : 0;
+}
+
+int64_t MembershipRepository::PruneTillCardChanges(int64_t before_ms) {
+    auto last = c_.QueryOne("SELECT MAX(seq) FROM till_card_changes WHERE at < $1", {Int(before_ms)});
+    if (!last || last->IsNull(0)) return 0;
+    int64_t through = last->Int(0);
+    int64_t gone = c_.Execute("DELETE FROM till_card_changes WHERE seq <= $1", {Int(through)});
+    c_.Execute("UPDATE till_card_feed SET pruned_through = $1 WHERE id = 1 AND pruned_through < $1",
+               {Int(through)});
+    return gone;
 }
 
 bool MembershipRepository::PersonExistsWithNationalIdHash(const std::string& hash) {

@@ -52,6 +52,15 @@ class MembershipRepository {
     std::vector<std::string> SuspendTillCardTriggers();
     void FillTillCards(int64_t from_member_id);  // the active cards of members with id >= from_member_id
     void ResumeTillCardTriggers(const std::vector<std::string>& suspended);
+    // For copies of till_cards in memory (app/membership/till_card_cache.hpp): the table in card order, a
+    // page at a time; the changes after a seq, oldest first, each with the card's row as it is now, and how
+    // far changes were pruned (one statement: one snapshot); the newest seq written or pruned.
+    std::vector<TillCardRecord> TillCardsAfter(int64_t after_card_number, int limit);
+    TillCardChanges TillCardChangesAfter(int64_t after_seq, int limit);
+    int64_t TillCardChangesHead();
+    // Deletes the changes written before `before_ms` (the database's clock) and moves pruned_through past
+    // them; returns how many went. Run it in a write transaction.
+    int64_t PruneTillCardChanges(int64_t before_ms);
     // Back-office search: exact member number, card number, e-mail or phone; or a name prefix.
     std::vector<MemberRecord> SearchMembers(const std::string& query, int limit, int64_t after_id);
     core::Result<void> UpdatePersonContact(const PersonRecord& r, int64_t now);

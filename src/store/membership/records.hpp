@@ -78,9 +78,26 @@ struct TillIdentityRecord {
     std::string first_name, kind, status, market;
     std::optional<int64_t> household_id;
     std::optional<std::string> household_role;
-    std::optional<int64_t> owner_member_id;
     std::optional<std::string> owner_member_number;
     int64_t household_size = 0;
+};
+
+// One row of till_cards: an active card and what a till learns from it.
+struct TillCardRecord {
+    int64_t card_number = 0;  // the 16 digits as a number
+    TillIdentityRecord identity;
+};
+
+// One entry of till_card_changes (migration 0026) with the card's row as it is now: none when the card is
+// no longer active. No card at all: till_cards was filled in bulk, everything must be read again.
+struct TillCardChange {
+    int64_t seq = 0;
+    std::optional<int64_t> card_number;
+    std::optional<TillIdentityRecord> now;
+};
+struct TillCardChanges {
+    int64_t pruned_through = 0;  // read in the same snapshot: above the seq asked after, changes were missed
+    std::vector<TillCardChange> changes;
 };
 
 // The few facts about a member that posting a receipt needs (the till's hot path: no person row).

@@ -235,7 +235,7 @@ PostgresDatabase::PostgresDatabase(std::string url, PostgresOptions options)
 
 PostgresDatabase::~PostgresDatabase() = default;
 
-ConnectionLease PostgresDatabase::Acquire() {
+ConnectionLease PostgresDatabase::Acquire(bool write) {
     std::unique_lock lock(mutex_);
     const bool ready = available_.wait_for(lock, options_.acquire_timeout,
                                            [&] { return !idle_.empty() || open_ < options_.pool_size; });
@@ -244,7 +244,10 @@ ConnectionLease PostgresDatabase::Acquire() {
                                                 std::to_string(options_.pool_size) + " after " +
                                                 std::to_string(options_.acquire_timeout.count()) + " ms");
     }
-    auto release = [this](Connection* c) { Release(c); };
+    auto release = [this, write](Connection* c) {
+        Release(c);
+        if (write) CountWriteReturned();
+    };
     if (!idle_.empty()) {
         // Most recently used first: its statement cache is the warmest.
         std::unique_ptr<PostgresConnection> conn = std::move(idle_.back());
@@ -301,7 +304,7 @@ void PostgresDatabase::Release(Connection* c) {
 
 bool PostgresDatabase::Ping() {
     try {
-        ConnectionLease lease = Acquire();
+        ConnectionLease lease = Acquire(false);
         auto row = lease->QueryOne("SELECT 1");
         return row && row->Int(0) == 1;
     } catch (const std::exception& e) {

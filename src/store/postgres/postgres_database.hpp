@@ -91,8 +91,8 @@ class PostgresDatabase final : public Database {
     ~PostgresDatabase() override;
 
     Engine engine() const override { return Engine::kPostgres; }
-    ConnectionLease Read() override { return Acquire(); }
-    ConnectionLease Write() override { return Acquire(); }
+    ConnectionLease Read() override { return Acquire(false); }
+    ConnectionLease Write() override { return Acquire(true); }
     std::string_view BeginWriteSql() const override { return "BEGIN"; }
     bool Ping() override;
 
@@ -101,7 +101,7 @@ class PostgresDatabase final : public Database {
     int OpenConnections() const;
 
   private:
-    ConnectionLease Acquire();
+    ConnectionLease Acquire(bool write);  // a write lease is counted when returned (WritesReturned)
     void Release(Connection* conn);
 
     const std::string url_;

@@ -234,6 +234,7 @@ class SqliteDatabase final : public Database {
                 std::lock_guard g(writer_mu_);
                 writer_busy_ = false;
             }
+            CountWriteReturned();
             writer_cv_.notify_one();
         });
     }
