@@ -4,6 +4,8 @@
 #include <chrono>
 #include <optional>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "app/crypto.hpp"
 #include "core/membership/national_id.hpp"
@@ -212,9 +214,16 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
         int64_t next_number = repo.ReserveSequence("member", want);
         int64_t number_end = next_number + want;
         int64_t next_card = repo.ReserveSequence("card", want);
-        // The till's table is written once for the whole batch, not by a trigger per row.
-        auto till_triggers = repo.SuspendTillCardTriggers();
-        std::optional<int64_t> first_member;
+        // Ids are drawn ahead so that rows can be written many to a statement; the till's rows are written
+        // from what this loop knows (MembershipBulkLoad::Flush sets the triggers aside).
+        const int64_t count = batch_end - report.members;
+        store::MembershipBulkLoad load(tx.conn());
+        auto person_ids = load.DrawIds("persons", count);
+        auto member_ids = load.DrawIds("members", count);
+        auto card_ids = load.DrawIds("cards", count);
+        auto household_ids = load.DrawIds("households", count);
+        size_t next_id = 0, next_household = 0;
+        std::vector<store::TillCardRecord> till_rows;
         while (report.members < batch_end) {
             const std::string& market = codes[rng() % codes.size()];
             const auto& rules = markets.at(market);
@@ -223,12 +232,14 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
             int size =
                 std::min<int64_t>(HouseholdSize(rng, rules.max_participants + 1), batch_end - report.members);
             std::string last = kLast[mi][rng() % 10];
-            int64_t household = 0;
-            for (int k = 0; k < size; ++k) {
+            const int64_t household = household_ids[next_household++];
+            till_rows.clear();
+            for (int k = 0; k < size; ++k, ++next_id) {
                 std::optional<std::string> nid;
                 while (!(nid = SyntheticNationalId(market, index, today))) ++index;
                 int64_t i = index++;
                 store::PersonRecord p;
+                p.id = person_ids[next_id];
                 p.market = market;
                 p.national_id_hash = HmacSha256Hex(national_id_key, *nid);
                 p.first_name = kFirst[mi][rng() % 12];
@@ -245,13 +256,13 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
                 p.street = "Andelsvej " + std::to_string(1 + i % 200);
                 p.postal_code = std::to_string(1000 + i % 8000);
                 p.city = store.city;
-                auto person_id = repo.InsertPerson(p, now);
-                if (!person_id) throw std::runtime_error("generator: " + person_id.error().detail);
+                load.AddPerson(p, now);
                 if (next_number == kDemoMemberBody) ++next_number;
                 if (next_number >= number_end)
                     throw std::runtime_error("generator: member numbers exhausted");
                 store::MemberRecord m;
-                m.person_id = *person_id;
+                m.id = member_ids[next_id];
+                m.person_id = p.id;
                 m.member_number = core::MemberNumberFromBody(next_number++);
                 m.kind = "member";
                 m.status = "active";
@@ -261,29 +272,39 @@ GenerateReport GenerateMembers(store::Database& db, const std::map<std::string, 
                 m.share_paid_minor = k == 0 ? rules.share_minor : 0;
                 if (k == 0) m.share_paid_at = now;
                 m.joined_at = now;
-                auto member_id = repo.InsertMember(m);
-                if (!member_id) throw std::runtime_error("generator: " + member_id.error().detail);
-                if (!first_member) first_member = *member_id;
+                load.AddMember(m);
                 store::CardRecord card;
+                card.id = card_ids[next_id];
                 card.card_number = core::CardNumberFromSerial(next_card++);
-                card.member_id = *member_id;
+                card.member_id = m.id;
                 card.status = "active";
                 card.issued_at = now;
-                if (auto r = repo.InsertCard(card); !r)
-                    throw std::runtime_error("generator: " + r.error().detail);
+                load.AddCard(card);
                 if (k == 0) {
-                    household = repo.InsertHousehold(*member_id, now);
-                    repo.AddToHousehold(household, *member_id, "owner", now);
+                    load.AddHousehold(household, m.id, now);
                     ++report.households;
-                } else {
-                    repo.AddToHousehold(household, *member_id, "participant", now);
                 }
+                load.AddPlace(household, m.id, k == 0 ? "owner" : "participant", now);
+                store::TillCardRecord till;
+                till.card_number = std::stoll(card.card_number);
+                till.identity.member_id = m.id;
+                till.identity.member_number = m.member_number;
+                till.identity.first_name = p.first_name;
+                till.identity.kind = m.kind;
+                till.identity.status = m.status;
+                till.identity.market = market;
+                till.identity.household_id = household;
+                till.identity.household_role = k == 0 ? "owner" : "participant";
+                till.identity.owner_member_number =
+                    k == 0 ? m.member_number : till_rows[0].identity.member_number;
+                till.identity.household_size = size;
+                till_rows.push_back(std::move(till));
                 ++report.members;
                 ++report.cards;
             }
+            for (const auto& till : till_rows) load.AddTillCard(till, till_rows[0].identity.member_id);
         }
-        if (first_member) repo.FillTillCards(*first_member);
-        repo.ResumeTillCardTriggers(till_triggers);
+        load.Flush();
         tx.Commit();
         if (options.progress) options.progress(report.members, options.members);
     }

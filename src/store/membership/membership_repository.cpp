@@ -315,50 +315,6 @@ std::optional<EarnerRecord> MembershipRepository::FindEarner(IdentifyBy by, cons
                         r->Text(4), r->OptInt(5),  r->OptInt(6)};
 }
 
-std::vector<std::string> MembershipRepository::SuspendTillCardTriggers() {
-    std::vector<std::string> suspended;
-    if (c_.engine() == Engine::kSqlite) {
-        // SQLite cannot switch a trigger off: it is dropped, and created again from its own text.
-        for (const auto& r : c_.Query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
-                                      "name LIKE 'till_cards_%' ORDER BY name")) {
-            c_.ExecScript("DROP TRIGGER " + r.Text(0));
-            suspended.push_back(r.Text(1));
-        }
-    } else {
-        for (const auto& r :
-             c_.Query("SELECT cl.relname, t.tgname FROM pg_trigger t JOIN pg_class cl ON "
-                      "cl.oid = t.tgrelid WHERE cl.relnamespace = current_schema()::regnamespace "
-                      "AND t.tgname LIKE 'till_cards_%' ORDER BY t.tgname")) {
-            c_.ExecScript("ALTER TABLE " + r.Text(0) + " DISABLE TRIGGER " + r.Text(1));
-            suspended.push_back("ALTER TABLE " + r.Text(0) + " ENABLE TRIGGER " + r.Text(1));
-        }
-    }
-    return suspended;
-}
-
-void MembershipRepository::FillTillCards(int64_t from_member_id) {
-    c_.Execute(
-        "INSERT INTO till_cards SELECT CAST(c.card_number AS BIGINT), m.id, m.member_number, p.first_name, "
-        "m.kind, m.status, "
-        "m.market, hm.household_id, hm.role, h.owner_member_id, om.member_number, CASE WHEN hm.household_id "
-        "IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM household_members x WHERE x.household_id = "
-        "hm.household_id) END FROM cards c JOIN members m ON m.id = c.member_id JOIN persons p ON p.id = "
-        "m.person_id LEFT JOIN household_members hm ON hm.member_id = m.id LEFT JOIN households h ON h.id = "
-        "hm.household_id LEFT JOIN members om ON om.id = h.owner_member_id "
-        "WHERE c.member_id >= $1 AND c.status = 'active' AND NOT EXISTS (SELECT 1 FROM till_cards t WHERE "
-        "t.card_number = CAST(c.card_number AS BIGINT))",
-        {Int(from_member_id)});
-    // Written with the triggers set aside: copies in memory learn of it from one change without a card.
-    c_.Execute("INSERT INTO till_card_changes (card_number, at) VALUES (NULL, $1)",
-               {Int(std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count())});
-}
-
-void MembershipRepository::ResumeTillCardTriggers(const std::vector<std::string>& suspended) {
-    for (const auto& statement : suspended) c_.ExecScript(statement);
-}
-
 std::vector<TillCardRecord> MembershipRepository::TillCardsAfter(int64_t after_card_number, int limit) {
     static const std::string sql =
         std::string("SELECT t.card_number, ") + kTillColumns +
@@ -623,6 +579,133 @@ std::optional<std::pair<std::string, int64_t>> MembershipRepository::AcceptedTer
         {Int(member_id)});
     if (!r) return std::nullopt;
     return std::make_pair(r->Text(0), r->Int(1));
+}
+
+namespace {
+template <typename... V>
+void Push(std::vector<Value>& out, V&&... v) {
+    (out.push_back(std::forward<V>(v)), ...);
+}
+}  // namespace
+
+std::vector<int64_t> MembershipBulkLoad::DrawIds(std::string_view table, int64_t count) {
+    if (table != "persons" && table != "members" && table != "cards" && table != "households")
+        throw DbError(DbError::Kind::kOther, "DrawIds: no ids for " + std::string(table));
+    std::vector<int64_t> ids;
+    ids.reserve(static_cast<size_t>(count));
+    if (c_.engine() == Engine::kSqlite) {
+        // The one writer holds the database: nothing else takes an id before this transaction ends.
+        int64_t high = c_.QueryOne("SELECT COALESCE(MAX(id), 0) FROM " + std::string(table))->Int(0);
+        for (int64_t i = 1; i <= count; ++i) ids.push_back(high + i);
+    } else {
+        for (const auto& r : c_.Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM "
+                                      "generate_series(1, $2) ORDER BY 1",
+                                      {Text(std::string(table)), Int(count)}))
+            ids.push_back(r.Int(0));
+    }
+    return ids;
+}
+
+void MembershipBulkLoad::AddPerson(const PersonRecord& r, int64_t now) {
+    Push(persons_.values, Int(r.id), Text(r.market), OptionalText(r.national_id_hash), Text(r.first_name),
+         Text(r.last_name), Text(NameKey(r.last_name, r.first_name)), Text(r.birth_date),
+         OptionalText(r.email), OptionalText(r.phone), Text(r.street), Text(r.postal_code), Text(r.city),
+         Int(now), Int(now));
+}
+
+void MembershipBulkLoad::AddMember(const MemberRecord& r) {
+    auto opt_int = [](const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); };
+    Push(members_.values, Int(r.id), Int(r.person_id), OptionalText(r.member_number), Text(r.kind),
+         Text(r.status), Text(r.market), opt_int(r.cooperative_id), opt_int(r.home_store_id),
+         Int(r.share_paid_minor), opt_int(r.share_paid_at), opt_int(r.new_login_at), Int(r.is_demo ? 1 : 0),
+         Int(r.joined_at));
+}
+
+void MembershipBulkLoad::AddCard(const CardRecord& r) {
+    Push(cards_.values, Int(r.id), Text(r.card_number), Int(r.member_id), Text(r.status),
+         r.replaces_card_id ? Int(*r.replaces_card_id) : Null(), Int(r.issued_at), Int(r.issued_at),
+         Text(r.status_reason));
+}
+
+void MembershipBulkLoad::AddHousehold(int64_t id, int64_t owner_member_id, int64_t now) {
+    Push(households_.values, Int(id), Int(owner_member_id), Int(now));
+}
+
+void MembershipBulkLoad::AddPlace(int64_t household_id, int64_t member_id, const std::string& role,
+                                  int64_t now) {
+    Push(places_.values, Int(member_id), Int(household_id), Text(role), Int(now));
+}
+
+void MembershipBulkLoad::AddTillCard(const TillCardRecord& r, std::optional<int64_t> owner_member_id) {
+    const auto& t = r.identity;
+    Push(till_cards_.values, Int(r.card_number), Int(t.member_id), OptionalText(t.member_number),
+         Text(t.first_name), Text(t.kind), Text(t.status), Text(t.market),
+         t.household_id ? Int(*t.household_id) : Null(), OptionalText(t.household_role),
+         owner_member_id ? Int(*owner_member_id) : Null(), OptionalText(t.owner_member_number),
+         Int(t.household_size));
+}
+
+void MembershipBulkLoad::Flush() {
+    auto suspended = SuspendTillCardTriggers();
+    for (Table* t : {&persons_, &members_, &cards_, &households_, &places_, &till_cards_}) Write(*t);
+    NoteTillCardsFilled();
+    for (const auto& sql : suspended) c_.ExecScript(sql);
+}
+
+std::vector<std::string> MembershipBulkLoad::SuspendTillCardTriggers() {
+    std::vector<std::string> suspended;
+    if (c_.engine() == Engine::kSqlite) {
+        // SQLite cannot switch a trigger off: it is dropped, and created again from its own text.
+        for (const auto& r : c_.Query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+                                      "name LIKE 'till_cards_%' ORDER BY name")) {
+            c_.ExecScript("DROP TRIGGER " + r.Text(0));
+            suspended.push_back(r.Text(1));
+        }
+    } else {
+        for (const auto& r :
+             c_.Query("SELECT cl.relname, t.tgname FROM pg_trigger t JOIN pg_class cl ON "
+                      "cl.oid = t.tgrelid WHERE cl.relnamespace = current_schema()::regnamespace "
+                      "AND t.tgname LIKE 'till_cards_%' ORDER BY t.tgname")) {
+            c_.ExecScript("ALTER TABLE " + r.Text(0) + " DISABLE TRIGGER " + r.Text(1));
+            suspended.push_back("ALTER TABLE " + r.Text(0) + " ENABLE TRIGGER " + r.Text(1));
+        }
+    }
+    return suspended;
+}
+
+void MembershipBulkLoad::NoteTillCardsFilled() {
+    c_.Execute("INSERT INTO till_card_changes (card_number, at) VALUES (NULL, $1)",
+               {Int(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count())});
+}
+
+void MembershipBulkLoad::Write(Table& t) {
+    // Full statements of kRows rows, then the rest a row at a time: two statement texts per table.
+    constexpr size_t kRows = 100;
+    auto sql = [&t](size_t rows) {
+        std::string s = "INSERT INTO " + std::string(t.name) + " (" + std::string(t.columns) + ") VALUES ";
+        int n = 0;
+        for (size_t r = 0; r < rows; ++r) {
+            s += r == 0 ? "(" : ", (";
+            for (int c = 0; c < t.width; ++c) s += (c == 0 ? "$" : ", $") + std::to_string(++n);
+            s += ")";
+        }
+        return s;
+    };
+    const size_t width = static_cast<size_t>(t.width);
+    const size_t rows = t.values.size() / width;
+    std::span<const Value> all(t.values);
+    size_t r = 0;
+    if (rows >= kRows) {
+        const std::string many = sql(kRows);
+        for (; r + kRows <= rows; r += kRows) c_.Execute(many, all.subspan(r * width, kRows * width));
+    }
+    if (r < rows) {
+        const std::string one = sql(1);
+        for (; r < rows; ++r) c_.Execute(one, all.subspan(r * width, width));
+    }
+    t.values.clear();
 }
 
 }  // namespace andel::store

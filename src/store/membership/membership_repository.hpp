@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -44,14 +45,6 @@ class MembershipRepository {
     std::optional<TillIdentityRecord> FindTillIdentity(IdentifyBy by, const std::string& value);
     // By an active card or a member number.
     std::optional<EarnerRecord> FindEarner(IdentifyBy by, const std::string& value);
-    // A bulk load (andel generate) sets till_cards' triggers aside for the rest of its transaction, writes
-    // the rows of the members it added in one statement, then puts the triggers back, all before it commits
-    // (both engines change their schema in transactions: a load that fails leaves the triggers as they were).
-    // On PostgreSQL the tables stay locked against other writers until the commit.
-    // Suspend returns the statements that Resume runs to put the triggers back.
-    std::vector<std::string> SuspendTillCardTriggers();
-    void FillTillCards(int64_t from_member_id);  // the active cards of members with id >= from_member_id
-    void ResumeTillCardTriggers(const std::vector<std::string>& suspended);
     // For copies of till_cards in memory (app/membership/till_card_cache.hpp): the table in card order, a
     // page at a time; the changes after a seq, oldest first, each with the card's row as it is now, and how
     // far changes were pruned (one statement: one snapshot); the newest seq written or pruned.
@@ -98,6 +91,67 @@ class MembershipRepository {
 
   private:
     Connection& c_;
+};
+
+// A bulk load of new members (andel generate), in the caller's transaction: ids are drawn ahead, rows are
+// collected, and Flush writes them table by table in the order their references need, many rows to a
+// statement. Rows are written as given: the caller makes them consistent (a till row per active card, every
+// reference to a row of the same load or one that exists). A unique clash throws DbError; the caller's
+// transaction then rolls back.
+class MembershipBulkLoad {
+  public:
+    explicit MembershipBulkLoad(Connection& conn) : c_(conn) {}
+    // `count` new ids of persons, members, cards or households, ascending. Draw each table once per
+    // transaction and before Flush: on SQLite they follow the table's highest id, on PostgreSQL they come
+    // from the identity's sequence (unused ones are gaps, as after a rollback).
+    std::vector<int64_t> DrawIds(std::string_view table, int64_t count);
+    void AddPerson(const PersonRecord& r, int64_t now);  // r.id drawn
+    void AddMember(const MemberRecord& r);               // r.id drawn
+    void AddCard(const CardRecord& r);                   // r.id drawn
+    void AddHousehold(int64_t id, int64_t owner_member_id, int64_t now);
+    void AddPlace(int64_t household_id, int64_t member_id, const std::string& role, int64_t now);
+    void AddTillCard(const TillCardRecord& r, std::optional<int64_t> owner_member_id);
+    // Writes what was added. till_cards' triggers are set aside while it does (the load writes the till
+    // rows itself, from what it knows, instead of the triggers reading every row back from five tables),
+    // then one change without a card tells copies in memory to read everything again, and the triggers are
+    // put back, all in the caller's transaction: both engines change their schema in transactions, so a load
+    // that fails leaves the triggers as they were. On PostgreSQL the tables stay locked against other
+    // writers until the commit.
+    void Flush();
+
+  private:
+    std::vector<std::string> SuspendTillCardTriggers();  // the statements that put them back
+    void NoteTillCardsFilled();
+    struct Table {
+        std::string_view name, columns;
+        int width;
+        std::vector<Value> values;  // row after row
+    };
+    void Write(Table& t);
+    Connection& c_;
+    Table persons_{"persons",
+                   "id, market, national_id_hash, first_name, last_name, name_key, birth_date, email, phone, "
+                   "street, postal_code, city, created_at, updated_at",
+                   14,
+                   {}};
+    Table members_{"members",
+                   "id, person_id, member_number, kind, status, market, cooperative_id, home_store_id, "
+                   "share_paid_minor, share_paid_at, new_login_at, is_demo, joined_at",
+                   13,
+                   {}};
+    Table cards_{"cards",
+                 "id, card_number, member_id, status, replaces_card_id, issued_at, status_changed_at, "
+                 "status_reason",
+                 8,
+                 {}};
+    Table households_{"households", "id, owner_member_id, created_at", 3, {}};
+    Table places_{"household_members", "member_id, household_id, role, joined_at", 4, {}};
+    Table till_cards_{
+        "till_cards",
+        "card_number, member_id, member_number, first_name, kind, status, market, household_id, "
+        "household_role, owner_member_id, owner_member_number, household_size",
+        12,
+        {}};
 };
 
 }  // namespace andel::store
