@@ -27,6 +27,7 @@
 #include "app/config.hpp"
 #include "app/demo/demo_portal.hpp"
 #include "app/demo/generator.hpp"
+#include "app/json_log.hpp"
 #include "app/ledger/dividend_job.hpp"
 #include "app/ledger/expiry_job.hpp"
 #include "app/ledger/receipt_service.hpp"
@@ -84,9 +85,7 @@ app::Config LoadOrExit(const Common& common) {
 
 void SetUpLogging(const app::Config& cfg) {
     auto logger = spdlog::stderr_logger_mt("andel");
-    if (cfg.log_format == "json")
-        logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","event":%v})",
-                            spdlog::pattern_time_type::utc);
+    if (cfg.log_format == "json") logger->set_formatter(app::JsonLogFormatter());
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 }
@@ -347,7 +346,7 @@ int Serve(const app::Config& cfg, store::Database& db, const core::Clock& clock,
     server.Wait();
     pthread_kill(stopper.native_handle(), SIGTERM);  // wakes the stopper if the server stopped otherwise
     stopper.join();
-    spdlog::info(R"({{"msg":"stopped"}})");
+    spdlog::info(R"({"msg":"stopped"})");
     return 0;
 }
 
